@@ -1,0 +1,130 @@
+"""Drivers and the per-request reader that counts what a request costs in Neo4j."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from graphdb.errors import DatabaseUnavailableError, QueryTimeoutError
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionInfo:
+    uri: str
+    user: str
+    password: str
+    database: str = "neo4j"
+
+
+def open_async_driver(info: ConnectionInfo) -> AsyncDriver:
+    return AsyncGraphDatabase.driver(
+        info.uri,
+        auth=(info.user, info.password),
+        max_connection_pool_size=64,
+        connection_acquisition_timeout=10.0,
+        connection_timeout=3.0,
+        # Fail fast when Neo4j is down: an API request should say "unavailable" in seconds,
+        # not retry for the driver's default 30 s.
+        max_transaction_retry_time=3.0,
+        notifications_min_severity="OFF",
+    )
+
+
+def open_driver(info: ConnectionInfo) -> Driver:
+    return GraphDatabase.driver(
+        info.uri,
+        auth=(info.user, info.password),
+        connection_timeout=5.0,
+        notifications_min_severity="OFF",
+    )
+
+
+@dataclass(slots=True)
+class QueryCost:
+    round_trips: int = 0
+    db_time_ms: int = 0
+    wall_time_ms: float = 0.0
+
+
+@dataclass(slots=True)
+class GraphReader:
+    """Runs read queries for one request, within its timeout, and counts what they cost.
+
+    Created per request (like the DataLoaders that use it); never shared between requests.
+    """
+
+    driver: AsyncDriver
+    database: str
+    timeout_s: float | None = None
+    cost: QueryCost = field(default_factory=QueryCost)
+
+    async def read(
+        self, cypher: LiteralString, parameters: Mapping[str, Any] | None = None
+    ) -> list[neo4j.Record]:
+        return await self._run(cypher, parameters, RoutingControl.READ)
+
+    async def write(
+        self, cypher: LiteralString, parameters: Mapping[str, Any] | None = None
+    ) -> list[neo4j.Record]:
+        return await self._run(cypher, parameters, RoutingControl.WRITE)
+
+    async def _run(
+        self,
+        cypher: LiteralString,
+        parameters: Mapping[str, Any] | None,
+        routing: RoutingControl,
+    ) -> list[neo4j.Record]:
+        started = time.perf_counter()
+        try:
+            result = await self.driver.execute_query(
+                Query(cypher, timeout=self.timeout_s),
+                parameters_=dict(parameters or {}),
+                routing_=routing,
+                database_=self.database,
+            )
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise DatabaseUnavailableError(str(error)) from error
+        except (ClientError, TransientError) as error:
+            if _is_timeout(error):
+                raise QueryTimeoutError(self.timeout_s) from error
+            raise
+        except DriverError as error:
+            raise DatabaseUnavailableError(str(error)) from error
+        except OSError as error:
+            raise DatabaseUnavailableError(str(error)) from error
+        self.cost.round_trips += 1
+        summary = result.summary
+        self.cost.db_time_ms += (summary.result_available_after or 0) + (
+            summary.result_consumed_after or 0
+        )
+        self.cost.wall_time_ms += (time.perf_counter() - started) * 1000
+        return result.records
+
+
+def _is_timeout(error: neo4j.exceptions.Neo4jError) -> bool:
+    code = error.code or ""
+    return "TransactionTimedOut" in code or "Terminated" in code
+
+
+async def ping(driver: AsyncDriver, database: str, timeout_s: float = 3.0) -> bool:
+    try:
+        await asyncio.wait_for(
+            driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ),
+            timeout_s,
+        )
+    except (TimeoutError, DriverError, OSError, neo4j.exceptions.Neo4jError):
+        return False
+    return True

@@ -1,0 +1,130 @@
+"""Versioned schema migrations, applied idempotently and recorded in the graph.
+
+Each applied migration leaves a `(:SchemaMigration {version, name, checksum, appliedAt})` node,
+so analysts can see which version of the graph model a database is on. Statements use
+`IF NOT EXISTS`, so a migration interrupted half-way is simply run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import LiteralString
+
+from neo4j import Driver
+
+from graphdb.errors import MigrationError
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[LiteralString, ...]
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256("\n".join(self.statements).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedMigration:
+    version: int
+    name: str
+    checksum: str
+    applied_at: datetime | None
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "graph model v1: entity keys, lookup and full-text indexes",
+        (
+            "CREATE CONSTRAINT schema_migration_version IF NOT EXISTS "
+            "FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE",
+            "CREATE CONSTRAINT researcher_id IF NOT EXISTS "
+            "FOR (r:Researcher) REQUIRE r.id IS UNIQUE",
+            "CREATE CONSTRAINT paper_arxiv_id IF NOT EXISTS "
+            "FOR (p:Paper) REQUIRE p.arxivId IS UNIQUE",
+            "CREATE CONSTRAINT topic_code IF NOT EXISTS FOR (t:Topic) REQUIRE t.code IS UNIQUE",
+            "CREATE CONSTRAINT institution_id IF NOT EXISTS "
+            "FOR (i:Institution) REQUIRE i.id IS UNIQUE",
+            "CREATE INDEX researcher_name_key IF NOT EXISTS FOR (r:Researcher) ON (r.nameKey)",
+            "CREATE INDEX paper_year IF NOT EXISTS FOR (p:Paper) ON (p.year)",
+            "CREATE INDEX paper_doi IF NOT EXISTS FOR (p:Paper) ON (p.doi)",
+            "CREATE INDEX topic_group IF NOT EXISTS FOR (t:Topic) ON (t.group)",
+            "CREATE INDEX institution_ror_id IF NOT EXISTS FOR (i:Institution) ON (i.rorId)",
+            "CREATE INDEX institution_name_key IF NOT EXISTS FOR (i:Institution) ON (i.nameKey)",
+            "CREATE FULLTEXT INDEX paper_text IF NOT EXISTS "
+            "FOR (p:Paper) ON EACH [p.title, p.abstract]",
+            "CREATE FULLTEXT INDEX researcher_names IF NOT EXISTS "
+            "FOR (r:Researcher) ON EACH [r.name, r.nameVariantsText]",
+        ),
+    ),
+    Migration(
+        2,
+        "ingestion checkpoints",
+        (
+            "CREATE CONSTRAINT ingest_checkpoint_source IF NOT EXISTS "
+            "FOR (c:IngestCheckpoint) REQUIRE c.source IS UNIQUE",
+        ),
+    ),
+)
+
+APPLIED_QUERY: LiteralString = """
+MATCH (m:SchemaMigration)
+RETURN m.version AS version, m.name AS name, m.checksum AS checksum, m.appliedAt AS appliedAt
+ORDER BY version
+"""
+
+RECORD_QUERY: LiteralString = """
+MERGE (m:SchemaMigration {version: $version})
+ON CREATE SET m.appliedAt = datetime()
+SET m.name = $name, m.checksum = $checksum
+"""
+
+
+def fetch_applied_migrations(driver: Driver, database: str) -> list[AppliedMigration]:
+    records, _, _ = driver.execute_query(APPLIED_QUERY, database_=database)
+    return [
+        AppliedMigration(
+            version=record["version"],
+            name=record["name"],
+            checksum=record["checksum"],
+            applied_at=record["appliedAt"].to_native() if record["appliedAt"] else None,
+        )
+        for record in records
+    ]
+
+
+def apply_migrations(
+    driver: Driver, database: str, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> list[Migration]:
+    """Apply the migrations not yet recorded; return those applied now (empty when current)."""
+    applied = {m.version: m for m in fetch_applied_migrations(driver, database)}
+    done: list[Migration] = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        recorded = applied.get(migration.version)
+        if recorded is not None:
+            if recorded.checksum != migration.checksum:
+                raise MigrationError(
+                    f"migration {migration.version} ({migration.name}) was applied with checksum "
+                    f"{recorded.checksum} but the code now has {migration.checksum}; "
+                    "add a new migration instead of editing an applied one"
+                )
+            continue
+        # Schema statements cannot share a transaction with writes: each runs on its own.
+        for statement in migration.statements:
+            driver.execute_query(statement, database_=database)
+        driver.execute_query(
+            RECORD_QUERY,
+            version=migration.version,
+            name=migration.name,
+            checksum=migration.checksum,
+            database_=database,
+        )
+        done.append(migration)
+    if done:
+        driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    return done

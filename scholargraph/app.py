@@ -1,0 +1,76 @@
+"""The Starlette app: GraphQL (with GraphiQL) at /graphql, health at /healthz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from neo4j import AsyncDriver
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from graphdb.connection import ConnectionInfo, open_async_driver, ping
+from resolvers.context import Context
+from schema import build_schema
+from scholargraph.context import build_context
+from scholargraph.database import connection_info
+from scholargraph.settings import Settings, load_settings
+
+
+class ScholarGraphQL(GraphQL[Context, None]):
+    """Strawberry on plain Starlette: a fresh context (reader, DataLoaders) per request."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(build_schema(settings.limits), **kwargs)
+        self.settings = settings
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        driver: AsyncDriver = request.app.state.driver
+        return build_context(
+            driver,
+            self.settings,
+            request if isinstance(request, Request) else None,
+            response if isinstance(response, Response) else None,
+        )
+
+
+def create_app(settings: Settings | None = None, info: ConnectionInfo | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        target = info or connection_info(settings)
+        # One driver per process, opened here and closed here. It connects lazily, so the API
+        # starts (and /healthz answers "unavailable") even while Neo4j is down.
+        driver = open_async_driver(target)
+        app.state.driver = driver
+        app.state.database = target.database
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        reachable = await ping(request.app.state.driver, request.app.state.database)
+        body = {"status": "ok" if reachable else "unavailable", "neo4j": reachable}
+        return JSONResponse(body, status_code=200 if reachable else 503)
+
+    async def home(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    graphql = ScholarGraphQL(settings, graphql_ide="graphiql", allow_queries_via_get=False)
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )

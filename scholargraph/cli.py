@@ -1,0 +1,175 @@
+"""The `scholargraph` command line."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from graphdb.connection import open_driver
+from graphdb.migrations import apply_migrations, fetch_applied_migrations
+from scholargraph.database import connection_info, local_server
+from scholargraph.localneo4j import LocalNeo4jError
+from scholargraph.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="ScholarGraph: a GraphQL backend over a Neo4j graph of arXiv research.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+neo4j_app = typer.Typer(
+    help="The local Neo4j server the project runs itself.", no_args_is_help=True
+)
+app.add_typer(neo4j_app, name="neo4j")
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _refuse_external(settings: Settings, action: str) -> None:
+    if settings.uses_external_neo4j:
+        raise _fail(
+            f"NEO4J_URI is set ({settings.neo4j_uri}): that server is not managed here, "
+            f"so `neo4j {action}` does nothing. Unset NEO4J_URI to use the local server."
+        )
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = False,
+) -> None:
+    """Assemble (first time), then start the local Neo4j; returns once it accepts queries."""
+    settings = _settings()
+    _refuse_external(settings, "start")
+    server = local_server(settings)
+    console.print(f"Starting Neo4j {settings.neo4j_version} in {server.home} ...")
+    try:
+        state = server.start(fresh=fresh)
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    console.print(f"Neo4j is ready at {state.uri} (pid {state.pid}).")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j cleanly (works from any process)."""
+    settings = _settings()
+    _refuse_external(settings, "stop")
+    stopped = local_server(settings).stop()
+    console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Running or not, version, edition, ports and data directory."""
+    settings = _settings()
+    if settings.uses_external_neo4j:
+        from scholargraph.localneo4j import components
+
+        target = connection_info(settings)
+        try:
+            version, edition = components(target.uri, target.user, target.password)
+        except Exception as error:  # any driver failure means "not reachable"
+            raise _fail(f"external Neo4j at {target.uri} is not reachable: {error}") from error
+        typer.echo(f"external: {target.uri}\nversion: {version}\nedition: {edition}")
+        return
+    status = local_server(settings).status()
+    lines = [
+        f"running: {'yes' if status.running else 'no'}",
+        f"pid: {status.pid or '-'}",
+        f"uri: {status.uri or '-'}",
+        f"http port: {status.http_port or '-'}",
+        f"version: {status.version or settings.neo4j_version}",
+        f"edition: {status.edition or 'community'}",
+        f"data directory: {status.data_dir}",
+    ]
+    typer.echo("\n".join(lines))
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@neo4j_app.command("env")
+def neo4j_env() -> None:
+    """Print NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD for `eval "$(scholargraph neo4j env)"`."""
+    settings = _settings()
+    try:
+        target = connection_info(settings)
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    pairs = (
+        ("NEO4J_URI", target.uri),
+        ("NEO4J_USER", target.user),
+        ("NEO4J_PASSWORD", target.password),
+        ("NEO4J_DATABASE", target.database),
+    )
+    for key, value in pairs:
+        typer.echo(f"{key}={shlex.quote(value)}")
+    typer.echo("export " + " ".join(key for key, _ in pairs))
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending schema migrations (idempotent) and list what the graph records."""
+    settings = _settings()
+    try:
+        target = connection_info(settings)
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    with open_driver(target) as driver:
+        applied = apply_migrations(driver, target.database)
+        for migration in applied:
+            console.print(f"applied {migration.version}: {migration.name}")
+        if not applied:
+            console.print("schema is up to date")
+        for recorded in fetch_applied_migrations(driver, target.database):
+            typer.echo(f"{recorded.version}\t{recorded.checksum}\t{recorded.name}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
+    import uvicorn
+
+    uvicorn.run(
+        "scholargraph.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Argument(help="Where to write the SDL.")] = Path(
+        "schema.graphql"
+    ),
+) -> None:
+    """Write the GraphQL schema (SDL) that clients code against."""
+    from schema import build_schema
+
+    output.write_text(build_schema(_settings().limits).as_str() + "\n")
+    console.print(f"wrote {output}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,33 @@
+"""Builds the per-request context: a reader bound to the request timeout, fresh DataLoaders."""
+
+from __future__ import annotations
+
+from neo4j import AsyncDriver
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graphdb.connection import GraphReader
+from resolvers.context import Context
+from resolvers.loaders import create_loaders
+from scholargraph.settings import Settings
+
+
+def build_context(
+    driver: AsyncDriver,
+    settings: Settings,
+    request: Request | None = None,
+    response: Response | None = None,
+) -> Context:
+    reader = GraphReader(
+        driver=driver,
+        database=settings.neo4j_database,
+        timeout_s=settings.limits.query_timeout_s,
+    )
+    return Context(
+        request=request,
+        response=response,
+        reader=reader,
+        loaders=create_loaders(reader),
+        limits=settings.limits,
+        debug=settings.debug,
+    )

@@ -1,0 +1,110 @@
+"""Configuration, read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import Secret
+
+NEO4J_VERSION = "5.26.30"
+
+
+@dataclass(frozen=True, slots=True)
+class Neo4jTarget:
+    """Where the driver connects. `external` means the user pointed us at their own server."""
+
+    uri: str
+    user: str
+    password: str
+    database: str
+    external: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_depth: int
+    max_first: int
+    max_aliases: int
+    max_tokens: int
+    query_timeout_s: float
+    graph_limit: int
+    graph_depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    jwt_secret: Secret
+    jwt_ttl_s: int
+    jwt_issuer: str
+    oidc_jwks_url: str | None
+    oidc_issuer: str | None
+    oidc_audience: str | None
+    invite_rate_per_hour: int
+    outbox_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    cache_dir: Path
+    data_dir: Path
+    neo4j_version: str
+    neo4j_heap: str
+    neo4j_pagecache: str
+    neo4j_uri: str | None
+    neo4j_user: str
+    neo4j_password: Secret | None
+    neo4j_database: str
+    debug: bool
+    limits: Limits
+    auth: AuthSettings
+
+    @property
+    def uses_external_neo4j(self) -> bool:
+        return self.neo4j_uri is not None
+
+
+def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
+    config = Config(Path(env_file) if env_file and Path(env_file).exists() else None)
+    home = Path(config("SCHOLARGRAPH_HOME", default=".scholargraph")).absolute()
+    cache = config("SCHOLARGRAPH_CACHE", default=None)
+    cache_dir = Path(cache) if cache else Path.home() / ".cache" / "scholargraph"
+    uri = config("NEO4J_URI", default=None) or None
+    password = config("NEO4J_PASSWORD", cast=Secret, default=None)
+    limits = Limits(
+        max_depth=config("SCHOLARGRAPH_MAX_DEPTH", cast=int, default=10),
+        max_first=config("SCHOLARGRAPH_MAX_FIRST", cast=int, default=100),
+        max_aliases=config("SCHOLARGRAPH_MAX_ALIASES", cast=int, default=30),
+        max_tokens=config("SCHOLARGRAPH_MAX_TOKENS", cast=int, default=2000),
+        query_timeout_s=config("SCHOLARGRAPH_QUERY_TIMEOUT", cast=float, default=10.0),
+        graph_limit=config("SCHOLARGRAPH_MAX_GRAPH_LIMIT", cast=int, default=500),
+        graph_depth=config("SCHOLARGRAPH_MAX_GRAPH_DEPTH", cast=int, default=2),
+    )
+    auth = AuthSettings(
+        jwt_secret=config("SCHOLARGRAPH_JWT_SECRET", cast=Secret, default=Secret("")),
+        jwt_ttl_s=config("SCHOLARGRAPH_JWT_TTL", cast=int, default=3600),
+        jwt_issuer=config("SCHOLARGRAPH_JWT_ISSUER", default="scholargraph"),
+        oidc_jwks_url=config("SCHOLARGRAPH_OIDC_JWKS_URL", default=None),
+        oidc_issuer=config("SCHOLARGRAPH_OIDC_ISSUER", default=None),
+        oidc_audience=config("SCHOLARGRAPH_OIDC_AUDIENCE", default=None),
+        invite_rate_per_hour=config("SCHOLARGRAPH_INVITES_PER_HOUR", cast=int, default=10),
+        outbox_dir=Path(config("SCHOLARGRAPH_OUTBOX", default=str(home / "outbox"))),
+    )
+    return Settings(
+        home=home,
+        cache_dir=cache_dir,
+        data_dir=Path(config("SCHOLARGRAPH_DATA_DIR", default="../shared/data/arxiv")).absolute(),
+        neo4j_version=config("SCHOLARGRAPH_NEO4J_VERSION", default=NEO4J_VERSION),
+        neo4j_heap=config("SCHOLARGRAPH_NEO4J_HEAP", default="1g"),
+        neo4j_pagecache=config("SCHOLARGRAPH_NEO4J_PAGECACHE", default="512m"),
+        neo4j_uri=uri,
+        neo4j_user=config("NEO4J_USER", default=config("NEO4J_USERNAME", default="neo4j")),
+        neo4j_password=password,
+        neo4j_database=config("NEO4J_DATABASE", default="neo4j"),
+        debug=config("SCHOLARGRAPH_DEBUG", cast=bool, default=False),
+        limits=limits,
+        auth=auth,
+    )

@@ -1,0 +1,95 @@
+"""One real Neo4j per test session; each test gets a clean graph.
+
+The suite starts its own server home (`.scholargraph/test-neo4j`, separate from the demo's, so
+running tests never wipes demo data) unless SCHOLARGRAPH_TEST_NEO4J_URI points at a server that
+may be wiped (with SCHOLARGRAPH_TEST_NEO4J_USER / SCHOLARGRAPH_TEST_NEO4J_PASSWORD).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from graphdb.connection import ConnectionInfo, open_driver
+from graphdb.migrations import apply_migrations
+from scholargraph.app import create_app
+from scholargraph.localneo4j import LocalNeo4j
+from scholargraph.settings import Settings, load_settings
+from tests.sample_data import arxiv_data_dir  # noqa: F401  (fixture re-export)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CLEAN_GRAPH = """
+MATCH (n) WHERE NOT n:SchemaMigration
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return replace(load_settings(env_file=None), debug=True)
+
+
+@pytest.fixture(scope="session")
+def test_server(settings: Settings) -> Iterator[LocalNeo4j | None]:
+    if os.environ.get("SCHOLARGRAPH_TEST_NEO4J_URI"):
+        yield None
+        return
+    home = Path(os.environ.get("SCHOLARGRAPH_TEST_HOME", ROOT / ".scholargraph" / "test-neo4j"))
+    server = LocalNeo4j(
+        home=home.absolute(),
+        cache_dir=settings.cache_dir,
+        version=settings.neo4j_version,
+        heap="1g",
+        pagecache="512m",
+        preferred_ports=(7688, 7475),
+    )
+    already_running = server.running_pid() is not None
+    server.start()
+    yield server
+    if not already_running and not os.environ.get("SCHOLARGRAPH_KEEP_NEO4J"):
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_info(test_server: LocalNeo4j | None) -> ConnectionInfo:
+    if test_server is None:
+        return ConnectionInfo(
+            os.environ["SCHOLARGRAPH_TEST_NEO4J_URI"],
+            os.environ.get("SCHOLARGRAPH_TEST_NEO4J_USER", "neo4j"),
+            os.environ.get("SCHOLARGRAPH_TEST_NEO4J_PASSWORD", ""),
+        )
+    state = test_server.read_state()
+    assert state is not None
+    return ConnectionInfo(state.uri, "neo4j", state.password)
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_info: ConnectionInfo) -> Iterator[Driver]:
+    with open_driver(neo4j_info) as driver:
+        apply_migrations(driver, neo4j_info.database)
+        yield driver
+
+
+def wipe_graph(driver: Driver) -> None:
+    with driver.session(database="neo4j") as session:
+        session.run(CLEAN_GRAPH).consume()
+
+
+@pytest.fixture
+def clean_graph(driver: Driver) -> Driver:
+    """A graph holding nothing but the applied schema."""
+    wipe_graph(driver)
+    return driver
+
+
+@pytest.fixture
+def client(settings: Settings, neo4j_info: ConnectionInfo, driver: Driver) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, neo4j_info)) as client:
+        yield client

@@ -1,0 +1,38 @@
+"""The local server: started by the suite, reachable, the right version and edition."""
+
+from __future__ import annotations
+
+from neo4j import Driver
+
+from graphdb.connection import ConnectionInfo
+from scholargraph.localneo4j import LocalNeo4j, components
+from scholargraph.settings import NEO4J_VERSION
+
+
+def test_server_is_community_5_26(neo4j_info: ConnectionInfo) -> None:
+    version, edition = components(neo4j_info.uri, neo4j_info.user, neo4j_info.password)
+    assert version.startswith("5.26.")
+    assert edition == "community"
+
+
+def test_data_survives_stop_and_start(test_server: LocalNeo4j | None, clean_graph: Driver) -> None:
+    if test_server is None:
+        return  # an external server is not ours to restart
+    clean_graph.execute_query("CREATE (:Topic {code: 'test.persist', name: 'kept'})")
+    assert test_server.stop()
+    assert test_server.status().running is False
+    state = test_server.start()
+    assert test_server.status().version == NEO4J_VERSION
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(state.uri, auth=("neo4j", state.password)) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (t:Topic {code: 'test.persist'}) RETURN t.name AS name"
+        )
+    assert [r["name"] for r in records] == ["kept"]
+
+
+def test_state_file_is_private(test_server: LocalNeo4j | None) -> None:
+    if test_server is None:
+        return
+    assert test_server.state_file.stat().st_mode & 0o077 == 0
