@@ -43,11 +43,17 @@ def open_async_driver(info: ConnectionInfo) -> AsyncDriver:
     )
 
 
-def open_driver(info: ConnectionInfo) -> Driver:
+def open_driver(info: ConnectionInfo, *, retry_s: float = 30.0) -> Driver:
+    """A synchronous driver for commands and loaders.
+
+    `retry_s` bounds how long managed transactions are retried on transient errors and lost
+    connections: loaders pass a long one so that a Neo4j restart mid-load is waited out.
+    """
     return GraphDatabase.driver(
         info.uri,
         auth=(info.user, info.password),
         connection_timeout=5.0,
+        max_transaction_retry_time=retry_s,
         notifications_min_severity="OFF",
     )
 

@@ -64,10 +64,18 @@ class BatchOutcome:
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
+    """How far a source has been written. For files: the last committed record's location.
+
+    For harvests `cursor` holds the resumptionToken of the next page and `watermark` the latest
+    datestamp seen, from which the next incremental harvest starts.
+    """
+
     source: str
     fingerprint: str
     position: int
     done: bool
+    cursor: str | None = None
+    watermark: str | None = None
 
 
 UPSERT_TOPICS: LiteralString = """
@@ -83,26 +91,29 @@ MERGE (i:Institution {id: inst.id})
 ON CREATE SET i.name = inst.name, i.nameKey = inst.nameKey, i.rorId = inst.rorId
 """
 
-# Classify every paper of the batch first, so the counts are exact and unchanged papers cost
-# one index lookup.
-CLASSIFY_PAPERS: LiteralString = """
-UNWIND $papers AS row
-OPTIONAL MATCH (p:Paper {arxivId: row.arxivId})
-RETURN row.arxivId AS arxivId,
-       CASE
-         WHEN p IS NULL THEN 'created'
-         WHEN p.contentHash = row.contentHash THEN 'unchanged'
-         WHEN p.freshness > row.freshness THEN 'stale'
-         ELSE 'updated'
-       END AS outcome
-"""
-
+# One pass over the batch classifies each paper and writes the ones that changed; an unchanged
+# paper costs one index lookup. A stale copy (older than what the graph holds) is left alone.
 WRITE_PAPERS: LiteralString = """
 UNWIND $papers AS row
 MERGE (p:Paper {arxivId: row.arxivId})
-SET p = row.props, p.arxivId = row.arxivId, p.contentHash = row.contentHash,
-    p.freshness = row.freshness
-WITH p, row
+WITH p, row,
+     CASE
+       WHEN p.contentHash IS NULL THEN 'created'
+       WHEN p.contentHash = row.contentHash THEN 'unchanged'
+       WHEN p.freshness > row.freshness THEN 'stale'
+       ELSE 'updated'
+     END AS outcome
+CALL (p, row, outcome) {
+  WITH * WHERE outcome IN ['created', 'updated']
+  SET p = row.props, p.arxivId = row.arxivId, p.contentHash = row.contentHash,
+      p.freshness = row.freshness
+}
+RETURN row.arxivId AS arxivId, outcome
+"""
+
+DETACH_PAPERS: LiteralString = """
+UNWIND $arxivIds AS id
+MATCH (p:Paper {arxivId: id})
 CALL (p) {
   MATCH (p)<-[a:AUTHORED]-()
   DELETE a
@@ -111,24 +122,35 @@ CALL (p) {
   MATCH (p)-[t:IN_TOPIC]->()
   DELETE t
 }
-CALL (p, row) {
-  UNWIND row.topics AS t
-  MATCH (topic:Topic {code: t.code})
-  CREATE (p)-[:IN_TOPIC {primary: t.primary}]->(topic)
-}
-CALL (p, row) {
-  UNWIND row.authors AS au
-  MERGE (r:Researcher {id: au.id})
-  ON CREATE SET r.nameKey = au.nameKey, r.field = au.field,
-                r.isCollaboration = au.isCollaboration, r.nameVariants = []
-  WITH r, au
-  SET r.nameVariants = CASE WHEN au.name IN r.nameVariants THEN r.nameVariants
-                            ELSE COLLECT { UNWIND r.nameVariants + [au.name] AS v
-                                           RETURN v ORDER BY v } END
-  SET r.name = head(COLLECT { UNWIND r.nameVariants AS v RETURN v ORDER BY size(v) DESC, v }),
-      r.nameVariantsText = reduce(s = '', v IN r.nameVariants | s + ' ' + v)
-  CREATE (r)-[:AUTHORED {position: au.position, institutionIds: au.institutionIds}]->(p)
-}
+"""
+
+# A new researcher gets its names as computed in Python (same rule as below); a known one
+# merges in the names it had not been seen with, re-deriving the display name.
+UPSERT_RESEARCHERS: LiteralString = """
+UNWIND $researchers AS row
+MERGE (r:Researcher {id: row.id})
+ON CREATE SET r.nameKey = row.nameKey, r.field = row.field,
+              r.isCollaboration = row.isCollaboration, r.nameVariants = row.names,
+              r.name = row.name, r.nameVariantsText = row.namesText
+WITH r, [n IN row.names WHERE NOT n IN r.nameVariants] AS fresh
+WHERE size(fresh) > 0
+SET r.nameVariants = COLLECT { UNWIND r.nameVariants + fresh AS v RETURN DISTINCT v ORDER BY v }
+SET r.name = head(COLLECT { UNWIND r.nameVariants AS v RETURN v ORDER BY size(v) DESC, v }),
+    r.nameVariantsText = reduce(s = '', v IN r.nameVariants | s + ' ' + v)
+"""
+
+CREATE_AUTHORED: LiteralString = """
+UNWIND $edges AS e
+MATCH (r:Researcher {id: e.researcherId})
+MATCH (p:Paper {arxivId: e.arxivId})
+CREATE (r)-[:AUTHORED {position: e.position, institutionIds: e.institutionIds}]->(p)
+"""
+
+CREATE_IN_TOPIC: LiteralString = """
+UNWIND $edges AS e
+MATCH (p:Paper {arxivId: e.arxivId})
+MATCH (t:Topic {code: e.code})
+CREATE (p)-[:IN_TOPIC {primary: e.primary}]->(t)
 """
 
 REFRESH_AFFILIATIONS: LiteralString = """
@@ -150,12 +172,13 @@ CALL (r) {
 SAVE_CHECKPOINT: LiteralString = """
 MERGE (c:IngestCheckpoint {source: $source})
 SET c.fingerprint = $fingerprint, c.position = $position, c.done = $done,
-    c.updatedAt = datetime()
+    c.cursor = $cursor, c.watermark = $watermark, c.updatedAt = datetime()
 """
 
 FETCH_CHECKPOINT: LiteralString = """
 MATCH (c:IngestCheckpoint {source: $source})
-RETURN c.fingerprint AS fingerprint, c.position AS position, c.done AS done
+RETURN c.fingerprint AS fingerprint, c.position AS position, c.done AS done,
+       c.cursor AS cursor, c.watermark AS watermark
 """
 
 DELETE_CHECKPOINTS: LiteralString = "MATCH (c:IngestCheckpoint) DELETE c"
@@ -170,17 +193,21 @@ def write_batch(
     database: str,
     papers: list[PaperRow],
     checkpoint: Checkpoint | None = None,
+    topics: list[TopicRow] | None = None,
 ) -> BatchOutcome:
-    """Write one batch and its checkpoint in one transaction; return what it did."""
+    """Write one batch (and the topics it needs, and its checkpoint) in one transaction."""
 
     def work(tx: ManagedTransaction) -> BatchOutcome:
+        if topics:
+            tx.run(UPSERT_TOPICS, topics=topics).consume()
         # Within a batch the last occurrence of an id wins, as it would across batches.
         latest: dict[str, PaperRow] = {}
         for row in papers:
             latest[row["arxivId"]] = row
         rows = list(latest.values())
         outcomes = {
-            record["arxivId"]: record["outcome"] for record in tx.run(CLASSIFY_PAPERS, papers=rows)
+            record["arxivId"]: record["outcome"]
+            for record in tx.run(WRITE_PAPERS, papers=[_paper_parameters(r) for r in rows])
         }
         changed = [r for r in rows if outcomes[r["arxivId"]] in ("created", "updated")]
         if changed:
@@ -189,20 +216,14 @@ def write_batch(
             }
             if institutions:
                 tx.run(UPSERT_INSTITUTIONS, institutions=list(institutions.values())).consume()
-            tx.run(WRITE_PAPERS, papers=changed).consume()
+            _write_edges(tx, changed, outcomes)
             researcher_ids = sorted(
                 {a["id"] for row in changed for a in row["authors"] if a["institutionIds"]}
             )
             if researcher_ids:
                 tx.run(REFRESH_AFFILIATIONS, researcherIds=researcher_ids).consume()
         if checkpoint is not None:
-            tx.run(
-                SAVE_CHECKPOINT,
-                source=checkpoint.source,
-                fingerprint=checkpoint.fingerprint,
-                position=checkpoint.position,
-                done=checkpoint.done,
-            ).consume()
+            tx.run(SAVE_CHECKPOINT, _checkpoint_parameters(checkpoint)).consume()
         counted = list(outcomes.values())
         duplicates = len(papers) - len(rows)
         return BatchOutcome(
@@ -216,15 +237,84 @@ def write_batch(
         return session.execute_write(work)
 
 
+def _paper_parameters(row: PaperRow) -> dict[str, Any]:
+    return {
+        "arxivId": row["arxivId"],
+        "props": row["props"],
+        "contentHash": row["contentHash"],
+        "freshness": row["freshness"],
+    }
+
+
+def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict[str, str]) -> None:
+    updated = [r["arxivId"] for r in changed if outcomes[r["arxivId"]] == "updated"]
+    if updated:
+        tx.run(DETACH_PAPERS, arxivIds=updated).consume()
+    researchers: dict[str, dict[str, Any]] = {}
+    authored: list[dict[str, Any]] = []
+    for row in changed:
+        for author in row["authors"]:
+            entry = researchers.get(author["id"])
+            if entry is None:
+                entry = researchers[author["id"]] = {
+                    "id": author["id"],
+                    "nameKey": author["nameKey"],
+                    "field": author["field"],
+                    "isCollaboration": author["isCollaboration"],
+                    "names": [],
+                }
+            if author["name"] not in entry["names"]:
+                entry["names"].append(author["name"])
+            authored.append(
+                {
+                    "researcherId": author["id"],
+                    "arxivId": row["arxivId"],
+                    "position": author["position"],
+                    "institutionIds": author["institutionIds"],
+                }
+            )
+    for entry in researchers.values():
+        names = sorted(entry["names"])
+        entry["names"] = names
+        entry["name"] = display_name(names)
+        entry["namesText"] = "".join(" " + n for n in names)
+    # Sorted, so that concurrent loaders lock researchers in the same order.
+    tx.run(UPSERT_RESEARCHERS, researchers=sorted(researchers.values(), key=_by_id)).consume()
+    tx.run(CREATE_AUTHORED, edges=authored).consume()
+    topics = [
+        {"arxivId": row["arxivId"], "code": t["code"], "primary": t["primary"]}
+        for row in changed
+        for t in row["topics"]
+    ]
+    tx.run(CREATE_IN_TOPIC, edges=topics).consume()
+
+
+def display_name(variants: list[str]) -> str:
+    """The most complete spelling: the longest variant, ties broken alphabetically.
+
+    Must agree with the ORDER BY in UPSERT_RESEARCHERS. Cypher's size() counts UTF-16 code
+    units, which equals len() for the names we meet (no astral-plane characters in names).
+    """
+    return min(variants, key=lambda v: (-len(v), v))
+
+
+def _by_id(entry: dict[str, Any]) -> str:
+    return str(entry["id"])
+
+
+def _checkpoint_parameters(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        "source": checkpoint.source,
+        "fingerprint": checkpoint.fingerprint,
+        "position": checkpoint.position,
+        "done": checkpoint.done,
+        "cursor": checkpoint.cursor,
+        "watermark": checkpoint.watermark,
+    }
+
+
 def save_checkpoint(driver: Driver, database: str, checkpoint: Checkpoint) -> None:
-    driver.execute_query(
-        SAVE_CHECKPOINT,
-        source=checkpoint.source,
-        fingerprint=checkpoint.fingerprint,
-        position=checkpoint.position,
-        done=checkpoint.done,
-        database_=database,
-    )
+    driver.execute_query(SAVE_CHECKPOINT, _checkpoint_parameters(checkpoint), database_=database)
 
 
 def fetch_checkpoint(driver: Driver, database: str, source: str) -> Checkpoint | None:
@@ -232,7 +322,14 @@ def fetch_checkpoint(driver: Driver, database: str, source: str) -> Checkpoint |
     if not records:
         return None
     record = records[0]
-    return Checkpoint(source, record["fingerprint"], record["position"], bool(record["done"]))
+    return Checkpoint(
+        source,
+        record["fingerprint"],
+        record["position"],
+        bool(record["done"]),
+        record["cursor"],
+        record["watermark"],
+    )
 
 
 def delete_checkpoints(driver: Driver, database: str) -> None:

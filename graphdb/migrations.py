@@ -56,10 +56,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX topic_group IF NOT EXISTS FOR (t:Topic) ON (t.group)",
             "CREATE INDEX institution_ror_id IF NOT EXISTS FOR (i:Institution) ON (i.rorId)",
             "CREATE INDEX institution_name_key IF NOT EXISTS FOR (i:Institution) ON (i.nameKey)",
+            # Eventually consistent: Lucene updates happen after commit, not inside it, which
+            # keeps bulk loads fast; searches see a write within moments.
             "CREATE FULLTEXT INDEX paper_text IF NOT EXISTS "
-            "FOR (p:Paper) ON EACH [p.title, p.abstract]",
+            "FOR (p:Paper) ON EACH [p.title, p.abstract] "
+            "OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}}",
             "CREATE FULLTEXT INDEX researcher_names IF NOT EXISTS "
-            "FOR (r:Researcher) ON EACH [r.name, r.nameVariantsText]",
+            "FOR (r:Researcher) ON EACH [r.name, r.nameVariantsText] "
+            "OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}}",
         ),
     ),
     Migration(

@@ -168,6 +168,91 @@ def export_schema(
     console.print(f"wrote {output}")
 
 
+load_app = typer.Typer(help="Load metadata files into the graph.", no_args_is_help=True)
+app.add_typer(load_app, name="load")
+harvest_app = typer.Typer(help="Harvest metadata from OAI-PMH endpoints.", no_args_is_help=True)
+app.add_typer(harvest_app, name="harvest")
+
+
+@load_app.command("arxiv")
+def load_arxiv(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.gz is fine).")],
+    quarantine: Annotated[
+        Path, typer.Option(help="Where rejected records go, as JSON lines.")
+    ] = Path("quarantine.jsonl"),
+    batch_size: Annotated[int, typer.Option(help="Papers per transaction.")] = 1000,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="arXiv taxonomy folder (default: in the data dir).")
+    ] = None,
+    ror: Annotated[
+        Path | None, typer.Option(help="ROR affiliation mapping folder (default: data dir).")
+    ] = None,
+) -> None:
+    """Load Kaggle JSON lines, OAI-PMH pages or Atom feeds; resumable and idempotent.
+
+    Exit code 0: everything loaded; 2: some records were quarantined; 1: the load failed.
+    """
+    from scholargraph.loading import run_load
+
+    settings = _settings()
+    try:
+        report = run_load(
+            settings,
+            paths,
+            quarantine_path=quarantine,
+            batch_size=batch_size,
+            progress=progress,
+            taxonomy_dir=taxonomy,
+            ror_dir=ror,
+            console=console,
+        )
+    except (LocalNeo4jError, FileNotFoundError) as error:
+        raise _fail(str(error)) from error
+    if report.quarantined:
+        raise typer.Exit(2)
+
+
+@harvest_app.command("arxiv")
+def harvest_arxiv(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="YYYY-MM-DD; default: continue from saved state.")
+    ] = None,
+    set_: Annotated[
+        str | None, typer.Option("--set", help="OAI set, e.g. cs or physics:hep-th.")
+    ] = None,
+    endpoint: Annotated[
+        str, typer.Option(help="OAI-PMH base URL.")
+    ] = "https://export.arxiv.org/oai2",
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD upper bound.")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
+    quarantine: Annotated[Path, typer.Option(help="Where rejected records go.")] = Path(
+        "quarantine.jsonl"
+    ),
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Incremental OAI-PMH harvest (metadataPrefix arXiv) with resumptionToken paging."""
+    from scholargraph.loading import run_harvest
+
+    settings = _settings()
+    try:
+        report = run_harvest(
+            settings,
+            endpoint=endpoint,
+            from_date=from_,
+            until=until,
+            set_spec=set_,
+            max_pages=max_pages,
+            quarantine_path=quarantine,
+            progress=progress,
+            console=console,
+        )
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    if report.quarantined:
+        raise typer.Exit(2)
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,141 @@
+"""Wiring for loads and harvests: settings → driver, taxonomy, ROR index, progress, report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from graphdb.connection import open_driver
+from graphdb.migrations import apply_migrations
+from loaders.affiliations import RorIndex
+from loaders.formats import expand_paths
+from loaders.harvest import Harvester, HarvestOptions
+from loaders.ingest import DEFAULT_BATCH_SIZE, Loader, LoadReport, count_records
+from loaders.quarantine import Quarantine
+from loaders.rows import RowBuilder
+from loaders.taxonomy import Taxonomy, load_taxonomy
+from scholargraph.database import connection_info
+from scholargraph.progress import record_progress
+from scholargraph.settings import Settings
+
+# A Neo4j restart mid-load is waited out this long before the load gives up.
+LOADER_RETRY_S = 180.0
+
+
+def row_builder(
+    settings: Settings, taxonomy_dir: Path | None = None, ror_dir: Path | None = None
+) -> RowBuilder:
+    taxonomy_dir = taxonomy_dir or settings.data_dir / "taxonomy_arxiv_base"
+    ror_dir = ror_dir or settings.data_dir / "institutions_ror_api"
+    taxonomy = (
+        load_taxonomy(taxonomy_dir)
+        if (taxonomy_dir / "arXiv_category_def.json").exists()
+        else Taxonomy.builtin_fallback()
+    )
+    ror = RorIndex.load(ror_dir) if ror_dir.is_dir() else None
+    return RowBuilder(taxonomy, ror)
+
+
+def run_load(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    quarantine_path: Path,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = True,
+    taxonomy_dir: Path | None = None,
+    ror_dir: Path | None = None,
+    console: Console,
+) -> LoadReport:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    files = expand_paths(paths)
+    target = connection_info(settings)
+    rows = row_builder(settings, taxonomy_dir, ror_dir)
+    with (
+        open_driver(target, retry_s=LOADER_RETRY_S) as driver,
+        Quarantine(quarantine_path) as quarantine,
+        record_progress(console, enabled=progress) as bar,
+    ):
+        apply_migrations(driver, target.database)
+        total = sum(count_records(f) or 0 for f in files) if progress else None
+        task = bar.add_task(f"loading {len(files)} files", total=total or None)
+        loader = Loader(
+            driver,
+            target.database,
+            rows,
+            quarantine,
+            batch_size=batch_size,
+            on_progress=lambda n: bar.advance(task, n),
+        )
+        report = loader.load(files)
+    print_report(console, report, quarantine_path, "load")
+    return report
+
+
+def run_harvest(
+    settings: Settings,
+    *,
+    endpoint: str,
+    from_date: str | None,
+    until: str | None,
+    set_spec: str | None,
+    max_pages: int | None,
+    quarantine_path: Path,
+    progress: bool,
+    console: Console,
+    min_interval_s: float = 3.0,
+) -> LoadReport:
+    target = connection_info(settings)
+    rows = row_builder(settings)
+    options = HarvestOptions(
+        endpoint=endpoint,
+        from_date=from_date,
+        until=until,
+        set_spec=set_spec,
+        max_pages=max_pages,
+        min_interval_s=min_interval_s,
+    )
+    with (
+        open_driver(target, retry_s=LOADER_RETRY_S) as driver,
+        Quarantine(quarantine_path) as quarantine,
+        record_progress(console, enabled=progress) as bar,
+    ):
+        apply_migrations(driver, target.database)
+        task = bar.add_task(f"harvesting {endpoint}", total=None)
+        harvester = Harvester(
+            driver,
+            target.database,
+            rows,
+            quarantine,
+            on_total=lambda n: bar.update(task, total=n),
+            on_progress=lambda n: bar.advance(task, n),
+        )
+        report = harvester.harvest(options)
+    print_report(console, report, quarantine_path, "harvest")
+    return report
+
+
+def print_report(console: Console, report: LoadReport, quarantine: Path, what: str) -> None:
+    table = Table(title=f"{what} summary", show_header=False)
+    table.add_row("files" if what == "load" else "pages", f"{report.files:,}")
+    if report.files_skipped:
+        table.add_row("files already loaded (skipped)", f"{report.files_skipped:,}")
+    table.add_row("records read", f"{report.records:,}")
+    if report.resumed_past:
+        table.add_row("resumed past (already committed)", f"{report.resumed_past:,}")
+    table.add_row("loaded (new papers)", f"{report.created:,}")
+    table.add_row("updated", f"{report.updated:,}")
+    table.add_row("unchanged", f"{report.unchanged:,}")
+    if report.stale:
+        table.add_row("older copies ignored", f"{report.stale:,}")
+    table.add_row(
+        "quarantined",
+        f"{report.quarantined:,}" + (f" → {quarantine}" if report.quarantined else ""),
+    )
+    table.add_row("time", f"{report.seconds:,.1f} s ({report.papers_per_second:,.0f} papers/s)")
+    console.print(table)
