@@ -6,8 +6,8 @@ graph agree, and re-running from the checkpoint ends in the graph an uninterrupt
 
 A paper whose `contentHash` is unchanged is left alone. A changed paper gets its properties
 replaced and its AUTHORED / IN_TOPIC edges rebuilt, so a newer version never leaves stale edges.
-`AFFILIATED_WITH` is derived: it is recomputed, for the researchers a batch touched, from the
-institution ids on their AUTHORED edges.
+Researchers a batch touches are labelled `PendingIdentity`; `graphdb.identities` settles them
+once the load's batches are in (merges of name variants, names, `AFFILIATED_WITH`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class AuthorRow(TypedDict):
     name: str
     nameKey: str
     field: str
+    initialsOnly: bool
+    initials: str
     position: int
     isCollaboration: bool
     institutionIds: list[str]
@@ -115,7 +117,8 @@ DETACH_PAPERS: LiteralString = """
 UNWIND $arxivIds AS id
 MATCH (p:Paper {arxivId: id})
 CALL (p) {
-  MATCH (p)<-[a:AUTHORED]-()
+  MATCH (p)<-[a:AUTHORED]-(r)
+  SET r:PendingIdentity
   DELETE a
 }
 CALL (p) {
@@ -124,26 +127,25 @@ CALL (p) {
 }
 """
 
-# A new researcher gets its names as computed in Python (same rule as below); a known one
-# merges in the names it had not been seen with, re-deriving the display name.
+# A new researcher gets its names from this batch; every touched researcher is labelled
+# PendingIdentity, and `graphdb.identities` later settles merges, names and affiliations from
+# the AUTHORED edges, so the result does not depend on batch boundaries or load order.
 UPSERT_RESEARCHERS: LiteralString = """
 UNWIND $researchers AS row
 MERGE (r:Researcher {id: row.id})
-ON CREATE SET r.nameKey = row.nameKey, r.field = row.field,
-              r.isCollaboration = row.isCollaboration, r.nameVariants = row.names,
-              r.name = row.name, r.nameVariantsText = row.namesText
-WITH r, [n IN row.names WHERE NOT n IN r.nameVariants] AS fresh
-WHERE size(fresh) > 0
-SET r.nameVariants = COLLECT { UNWIND r.nameVariants + fresh AS v RETURN DISTINCT v ORDER BY v }
-SET r.name = head(COLLECT { UNWIND r.nameVariants AS v RETURN v ORDER BY size(v) DESC, v }),
-    r.nameVariantsText = reduce(s = '', v IN r.nameVariants | s + ' ' + v)
+ON CREATE SET r.nameKey = row.nameKey, r.field = row.field, r.block = row.block,
+              r.initialsOnly = row.initialsOnly, r.initials = row.initials,
+              r.isCollaboration = row.isCollaboration,
+              r.nameVariants = row.names, r.name = row.name, r.nameVariantsText = row.namesText
+SET r:PendingIdentity
 """
 
 CREATE_AUTHORED: LiteralString = """
 UNWIND $edges AS e
 MATCH (r:Researcher {id: e.researcherId})
 MATCH (p:Paper {arxivId: e.arxivId})
-CREATE (r)-[:AUTHORED {position: e.position, institutionIds: e.institutionIds}]->(p)
+CREATE (r)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
+                       institutionIds: e.institutionIds}]->(p)
 """
 
 CREATE_IN_TOPIC: LiteralString = """
@@ -151,22 +153,6 @@ UNWIND $edges AS e
 MATCH (p:Paper {arxivId: e.arxivId})
 MATCH (t:Topic {code: e.code})
 CREATE (p)-[:IN_TOPIC {primary: e.primary}]->(t)
-"""
-
-REFRESH_AFFILIATIONS: LiteralString = """
-UNWIND $researcherIds AS rid
-MATCH (r:Researcher {id: rid})
-CALL (r) {
-  MATCH (r)-[x:AFFILIATED_WITH]->()
-  DELETE x
-}
-CALL (r) {
-  MATCH (r)-[a:AUTHORED]->(p:Paper)
-  UNWIND a.institutionIds AS iid
-  WITH iid, count(*) AS works, min(p.year) AS firstYear, max(p.year) AS lastYear
-  MATCH (i:Institution {id: iid})
-  CREATE (r)-[:AFFILIATED_WITH {works: works, firstYear: firstYear, lastYear: lastYear}]->(i)
-}
 """
 
 SAVE_CHECKPOINT: LiteralString = """
@@ -217,11 +203,6 @@ def write_batch(
             if institutions:
                 tx.run(UPSERT_INSTITUTIONS, institutions=list(institutions.values())).consume()
             _write_edges(tx, changed, outcomes)
-            researcher_ids = sorted(
-                {a["id"] for row in changed for a in row["authors"] if a["institutionIds"]}
-            )
-            if researcher_ids:
-                tx.run(REFRESH_AFFILIATIONS, researcherIds=researcher_ids).consume()
         if checkpoint is not None:
             tx.run(SAVE_CHECKPOINT, _checkpoint_parameters(checkpoint)).consume()
         counted = list(outcomes.values())
@@ -260,6 +241,9 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                     "id": author["id"],
                     "nameKey": author["nameKey"],
                     "field": author["field"],
+                    "block": f"{author['nameKey']}|{author['field']}",
+                    "initialsOnly": author["initialsOnly"],
+                    "initials": author["initials"],
                     "isCollaboration": author["isCollaboration"],
                     "names": [],
                 }
@@ -270,6 +254,8 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                     "researcherId": author["id"],
                     "arxivId": row["arxivId"],
                     "position": author["position"],
+                    "name": author["name"],
+                    "initials": author["initials"],
                     "institutionIds": author["institutionIds"],
                 }
             )
@@ -290,12 +276,19 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
 
 
 def display_name(variants: list[str]) -> str:
-    """The most complete spelling: the longest variant, ties broken alphabetically.
+    """The most complete clean spelling: no stray symbols ("Marwala**"), longest, then A-Z.
 
-    Must agree with the ORDER BY in UPSERT_RESEARCHERS. Cypher's size() counts UTF-16 code
-    units, which equals len() for the names we meet (no astral-plane characters in names).
+    Only for a researcher's first appearance; `graphdb.identities` settles the final name by
+    the same rule in Cypher (DISPLAY_NAME_ORDER there).
     """
-    return min(variants, key=lambda v: (-len(v), v))
+    return min(
+        variants,
+        key=lambda v: (_has_stray_symbols(v), -len(v), -sum(c > "~" for c in v), v),
+    )
+
+
+def _has_stray_symbols(name: str) -> bool:
+    return any(not (c.isalpha() or c in " .'-") for c in name)
 
 
 def _by_id(entry: dict[str, Any]) -> str:

@@ -50,7 +50,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE CONSTRAINT topic_code IF NOT EXISTS FOR (t:Topic) REQUIRE t.code IS UNIQUE",
             "CREATE CONSTRAINT institution_id IF NOT EXISTS "
             "FOR (i:Institution) REQUIRE i.id IS UNIQUE",
+            "CREATE CONSTRAINT researcher_alias_id IF NOT EXISTS "
+            "FOR (a:ResearcherAlias) REQUIRE a.id IS UNIQUE",
             "CREATE INDEX researcher_name_key IF NOT EXISTS FOR (r:Researcher) ON (r.nameKey)",
+            "CREATE INDEX researcher_block IF NOT EXISTS FOR (r:Researcher) ON (r.block)",
+            "CREATE INDEX researcher_alias_block IF NOT EXISTS "
+            "FOR (a:ResearcherAlias) ON (a.block)",
             "CREATE INDEX paper_year IF NOT EXISTS FOR (p:Paper) ON (p.year)",
             "CREATE INDEX paper_doi IF NOT EXISTS FOR (p:Paper) ON (p.doi)",
             "CREATE INDEX topic_group IF NOT EXISTS FOR (t:Topic) ON (t.group)",

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 from neo4j import Driver
 
+from graphdb.identities import resolve_pending_identities
 from graphdb.ingest import Checkpoint, fetch_checkpoint, write_batch
 from loaders.ingest import LoadReport
 from loaders.oai import OaiError, ResumptionToken, parse_list_records_page
@@ -131,6 +132,7 @@ class Harvester:
             token = next_token.token if next_token is not None else None
             if not token:
                 break
+        report.identities = resolve_pending_identities(self.driver, self.database)
         report.quarantined = self.quarantine.count
         report.seconds = time.perf_counter() - started
         report.files = pages

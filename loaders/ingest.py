@@ -19,6 +19,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from graphdb.identities import ResolutionReport, resolve_pending_identities
 from graphdb.ingest import (
     BatchOutcome,
     Checkpoint,
@@ -47,6 +48,7 @@ class LoadReport:
     stale: int = 0
     quarantined: int = 0
     seconds: float = 0.0
+    identities: ResolutionReport | None = None
     per_file: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -150,6 +152,8 @@ class Loader:
             self.quarantine.sync()
         if failure:
             raise failure[0]
+        # Also settles what a crashed earlier run left pending.
+        report.identities = resolve_pending_identities(self.driver, self.database)
         report.quarantined = self.quarantine.count
         report.seconds = time.perf_counter() - started
         return report

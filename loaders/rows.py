@@ -79,6 +79,8 @@ class RowBuilder:
                     name=author.name,
                     nameKey=identity.name_key,
                     field=identity.field,
+                    initialsOnly=identity.initials_only,
+                    initials=identity.initials,
                     position=position,
                     isCollaboration=author.is_collaboration,
                     institutionIds=institution_ids,

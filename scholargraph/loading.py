@@ -137,5 +137,7 @@ def print_report(console: Console, report: LoadReport, quarantine: Path, what: s
         "quarantined",
         f"{report.quarantined:,}" + (f" → {quarantine}" if report.quarantined else ""),
     )
+    if report.identities is not None and report.identities.merged:
+        table.add_row("name variants merged", f"{report.identities.merged:,}")
     table.add_row("time", f"{report.seconds:,.1f} s ({report.papers_per_second:,.0f} papers/s)")
     console.print(table)

@@ -21,7 +21,7 @@ from graphdb.migrations import apply_migrations
 from scholargraph.app import create_app
 from scholargraph.localneo4j import LocalNeo4j
 from scholargraph.settings import Settings, load_settings
-from tests.sample_data import arxiv_data_dir  # noqa: F401  (fixture re-export)
+from tests.sample_data import arxiv_data_dir, sample_dir  # noqa: F401  (fixture re-export)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,7 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return replace(load_settings(env_file=None), debug=True)
+    return replace(load_settings(env_file=None), debug=True, data_dir=sample_dir())
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +93,17 @@ def clean_graph(driver: Driver) -> Driver:
 def client(settings: Settings, neo4j_info: ConnectionInfo, driver: Driver) -> Iterator[TestClient]:
     with TestClient(create_app(settings, neo4j_info)) as client:
         yield client
+
+
+@pytest.fixture
+def cli_env(neo4j_info: ConnectionInfo, tmp_path: Path) -> dict[str, str]:
+    """Environment for running `scholargraph` as a subprocess against the test server."""
+    env = dict(os.environ)
+    env.update(
+        NEO4J_URI=neo4j_info.uri,
+        NEO4J_USER=neo4j_info.user,
+        NEO4J_PASSWORD=neo4j_info.password,
+        SCHOLARGRAPH_DATA_DIR=str(sample_dir()),
+        SCHOLARGRAPH_HOME=str(tmp_path / "home"),
+    )
+    return env

@@ -1,0 +1,197 @@
+"""Settling researcher identities after a load: merges, names and affiliations.
+
+The writer labels every researcher it touches `PendingIdentity`. For each *block* (surname,
+initial, field) holding a pending researcher this module, in order:
+
+1. undoes earlier merges in the block (an alias's AUTHORED edges go back to it), so that the
+   decision below is made afresh from all the evidence now in the graph;
+2. decides, for the block's initials-only researcher ("C. Balázs"), the full-name researcher
+   it is ("Csaba Balázs"): the only candidate in the block, or the candidate sharing strictly
+   more co-authors than any other; never one that signed a paper beside it;
+3. merges: its AUTHORED edges move to the target (marked `viaAlias`), a
+   `(:ResearcherAlias {id})-[:ALIAS_OF]->(:Researcher)` keeps the old id resolvable;
+4. recomputes, for every pending researcher, the name variants (from the names printed on its
+   AUTHORED edges), the display name and `AFFILIATED_WITH`, deletes researchers left with no
+   relationship at all, and clears the label.
+
+Decisions for all blocks are taken before any merge is applied, so they do not depend on the
+order in which blocks are processed; with 1. this makes the outcome a function of the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import LiteralString, TypeVar
+
+from neo4j import Driver, ManagedTransaction
+
+PENDING_BLOCKS: LiteralString = """
+MATCH (r:PendingIdentity)
+WHERE NOT r.isCollaboration
+RETURN DISTINCT r.block AS block
+"""
+
+PENDING_IDS: LiteralString = """
+MATCH (r:PendingIdentity)
+RETURN r.id AS id
+"""
+
+UNMERGE_BLOCKS: LiteralString = """
+UNWIND $blocks AS b
+MATCH (a:ResearcherAlias {block: b})-[:ALIAS_OF]->(f:Researcher)
+MERGE (i:Researcher {id: a.id})
+ON CREATE SET i.name = a.name, i.nameKey = a.nameKey, i.field = a.field, i.block = a.block,
+              i.initialsOnly = true, i.initials = a.initials, i.isCollaboration = false,
+              i.nameVariants = a.nameVariants, i.nameVariantsText = a.nameVariantsText
+SET i:PendingIdentity, f:PendingIdentity
+WITH a, f, i
+CALL (a, f, i) {
+  MATCH (f)-[e:AUTHORED {viaAlias: a.id}]->(p:Paper)
+  CREATE (i)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
+                         institutionIds: e.institutionIds}]->(p)
+  DELETE e
+}
+DETACH DELETE a
+"""
+
+DECIDE_MERGES: LiteralString = """
+UNWIND $blocks AS b
+MATCH (i:Researcher {block: b, initialsOnly: true})
+WHERE EXISTS { (i)-[:AUTHORED]->() }
+MATCH (f:Researcher {block: b, initialsOnly: false})
+WHERE f.isCollaboration = false
+  AND NOT EXISTS { (i)-[:AUTHORED]->()<-[:AUTHORED]-(f) }
+  AND any(x IN COLLECT { MATCH (f)-[a:AUTHORED]->() RETURN DISTINCT a.initials }
+          WHERE x STARTS WITH i.initials OR i.initials STARTS WITH x)
+WITH i, collect(f) AS candidates
+WITH i, candidates,
+     COLLECT { MATCH (i)-[:AUTHORED]->()<-[:AUTHORED]-(c) WHERE c <> i
+               RETURN DISTINCT c.id } AS coauthors
+UNWIND candidates AS f
+WITH i, size(candidates) AS n, f,
+     size([x IN COLLECT { MATCH (f)-[:AUTHORED]->()<-[:AUTHORED]-(c) WHERE c <> f
+                          RETURN DISTINCT c.id } WHERE x IN coauthors]) AS shared
+ORDER BY shared DESC, f.id
+WITH i, n, collect({id: f.id, shared: shared}) AS ranked
+WITH i,
+     CASE
+       WHEN n = 1 THEN ranked[0].id
+       WHEN ranked[0].shared > ranked[1].shared THEN ranked[0].id
+       ELSE null
+     END AS target
+WHERE target IS NOT NULL
+RETURN i.id AS aliasId, target AS targetId
+"""
+
+# A researcher users act on (followed, claimed, ...) is never merged away.
+APPLY_MERGES: LiteralString = """
+UNWIND $merges AS m
+MATCH (i:Researcher {id: m.aliasId})
+MATCH (f:Researcher {id: m.targetId})
+WHERE NOT EXISTS { (i)-[x]-() WHERE NOT type(x) IN ['AUTHORED', 'AFFILIATED_WITH'] }
+MERGE (a:ResearcherAlias {id: i.id})
+SET a.block = i.block, a.name = i.name, a.nameKey = i.nameKey, a.field = i.field,
+    a.initials = i.initials, a.nameVariants = i.nameVariants,
+    a.nameVariantsText = i.nameVariantsText
+MERGE (a)-[:ALIAS_OF]->(f)
+SET f:PendingIdentity
+WITH i, f
+CALL (i, f) {
+  MATCH (i)-[e:AUTHORED]->(p:Paper)
+  CREATE (f)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
+                         institutionIds: e.institutionIds, viaAlias: i.id}]->(p)
+}
+DETACH DELETE i
+RETURN count(*) AS merged
+"""
+
+REFRESH_RESEARCHERS: LiteralString = """
+UNWIND $ids AS id
+MATCH (r:Researcher {id: id})
+CALL (r) {
+  MATCH (r)-[x:AFFILIATED_WITH]->()
+  DELETE x
+}
+CALL (r) {
+  MATCH (r)-[a:AUTHORED]->(p:Paper)
+  UNWIND a.institutionIds AS iid
+  WITH iid, count(DISTINCT p) AS works, min(p.year) AS firstYear, max(p.year) AS lastYear
+  MATCH (i:Institution {id: iid})
+  CREATE (r)-[:AFFILIATED_WITH {works: works, firstYear: firstYear, lastYear: lastYear}]->(i)
+}
+WITH r, COLLECT { MATCH (r)-[a:AUTHORED]->() RETURN DISTINCT a.name AS n ORDER BY n } AS names
+CALL (r, names) {
+  WITH * WHERE size(names) > 0
+  SET r.nameVariants = names,
+      r.name = head(COLLECT { UNWIND names AS v
+                              RETURN v ORDER BY v =~ $strayPattern, size(v) DESC,
+                                                size([c IN split(v, '') WHERE c > '~']) DESC,
+                                                v }),
+      r.nameVariantsText = reduce(s = '', v IN names | s + ' ' + v)
+}
+REMOVE r:PendingIdentity
+WITH r WHERE NOT EXISTS { (r)--() }
+DELETE r
+"""
+
+
+# The display name is the most complete clean spelling: a name with anything but letters,
+# spaces, dots, apostrophes and hyphens ("Marwala**") comes last (false sorts before true);
+# then the longest; then the one with more non-ASCII letters ("Balázs" over "Balazs").
+STRAY_SYMBOLS = r".*[^\p{L}\p{M} .'\-].*"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionReport:
+    blocks: int
+    merged: int
+    refreshed: int
+
+
+def resolve_pending_identities(
+    driver: Driver, database: str, chunk: int = 2000
+) -> ResolutionReport:
+    """Settle every pending researcher; safe to run again after a crash (it is idempotent)."""
+    records, _, _ = driver.execute_query(PENDING_BLOCKS, database_=database)
+    blocks = sorted(r["block"] for r in records if r["block"] is not None)
+    with driver.session(database=database) as session:
+        for part in _chunks(blocks, chunk):
+            session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
+        merges: list[dict[str, str]] = []
+        for part in _chunks(blocks, chunk):
+            found = session.execute_read(_fetch, DECIDE_MERGES, {"blocks": part})
+            merges.extend({"aliasId": r[0], "targetId": r[1]} for r in found)
+        merged = 0
+        for part in _chunks(merges, chunk):
+            merged += session.execute_write(_count, APPLY_MERGES, {"merges": part})
+        pending = session.execute_read(_fetch, PENDING_IDS, {})
+        ids = sorted(r[0] for r in pending)
+        for part in _chunks(ids, chunk):
+            session.execute_write(
+                _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
+            )
+    return ResolutionReport(blocks=len(blocks), merged=merged, refreshed=len(ids))
+
+
+def _run(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> None:
+    tx.run(query, parameters).consume()
+
+
+def _fetch(
+    tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /
+) -> list[list[str]]:
+    return [[str(v) for v in record.values()] for record in tx.run(query, parameters)]
+
+
+def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> int:
+    record = tx.run(query, parameters).single()
+    return int(record["merged"]) if record else 0
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
