@@ -111,6 +111,7 @@ class Loader:
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         on_progress: ProgressCallback | None = None,
+        rescan: bool = False,
     ) -> None:
         self.driver = driver
         self.database = database
@@ -118,6 +119,7 @@ class Loader:
         self.quarantine = quarantine
         self.batch_size = batch_size
         self.on_progress = on_progress or (lambda n: None)
+        self.rescan = rescan  # read every record again, ignoring checkpoints
         self._topics_written: set[str] = set()
 
     def load(self, paths: Iterable[Path]) -> LoadReport:
@@ -169,7 +171,7 @@ class Loader:
         print_ = fingerprint(path)
         previous = fetch_checkpoint(self.driver, self.database, source)
         resume_after = 0
-        if previous is not None and previous.fingerprint == print_:
+        if previous is not None and previous.fingerprint == print_ and not self.rescan:
             if previous.done:
                 report.files_skipped += 1
                 self.on_progress(count_records(path) or 0)

@@ -188,6 +188,9 @@ def load_arxiv(
     ror: Annotated[
         Path | None, typer.Option(help="ROR affiliation mapping folder (default: data dir).")
     ] = None,
+    rescan: Annotated[
+        bool, typer.Option(help="Read files again even where a checkpoint says they are done.")
+    ] = False,
 ) -> None:
     """Load Kaggle JSON lines, OAI-PMH pages or Atom feeds; resumable and idempotent.
 
@@ -205,6 +208,7 @@ def load_arxiv(
             progress=progress,
             taxonomy_dir=taxonomy,
             ror_dir=ror,
+            rescan=rescan,
             console=console,
         )
     except (LocalNeo4jError, FileNotFoundError) as error:

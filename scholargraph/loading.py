@@ -48,6 +48,7 @@ def run_load(
     progress: bool = True,
     taxonomy_dir: Path | None = None,
     ror_dir: Path | None = None,
+    rescan: bool = False,
     console: Console,
 ) -> LoadReport:
     missing = [str(p) for p in paths if not p.exists()]
@@ -71,6 +72,7 @@ def run_load(
             quarantine,
             batch_size=batch_size,
             on_progress=lambda n: bar.advance(task, n),
+            rescan=rescan,
         )
         report = loader.load(files)
     print_report(console, report, quarantine_path, "load")

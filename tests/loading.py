@@ -25,9 +25,12 @@ def load_files(
     quarantine: Path,
     *,
     batch_size: int = 500,
+    rescan: bool = False,
 ) -> LoadReport:
     with Quarantine(quarantine) as q:
-        loader = Loader(driver, "neo4j", row_builder(settings), q, batch_size=batch_size)
+        loader = Loader(
+            driver, "neo4j", row_builder(settings), q, batch_size=batch_size, rescan=rescan
+        )
         report = loader.load(expand_paths(paths))
     driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
     return report

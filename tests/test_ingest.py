@@ -1,0 +1,315 @@
+"""Loading into the real Neo4j: counts against the raw files, idempotence, updates, resume."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import signal
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from graphdb.ingest import fetch_checkpoint
+from scholargraph.localneo4j import LocalNeo4j
+from scholargraph.settings import Settings
+from tests.conftest import wipe_graph
+from tests.graph_snapshot import counts, digest
+from tests.loading import cli, cli_process, load_files
+
+pytestmark = pytest.mark.sample
+
+OAI = "oai_arxiv_recommender"
+KAGGLE = "kaggle_neo4j_graph_builder/arxiv-metadata.jsonl"
+
+
+def raw_oai_records(folder: Path) -> dict[str, dict[str, object]]:
+    """An independent reading of the OAI pages, by regular expressions, not by our parser."""
+    records: dict[str, dict[str, object]] = {}
+    for page in sorted(folder.glob("*.xml.gz")):
+        text = gzip.open(page).read().decode()
+        for body in re.findall(r"<record>(.*?)</record>", text, re.S):
+            arxiv_id = re.search(r"<id>(.*?)</id>", body).group(1)  # type: ignore[union-attr]
+            authors = []
+            for author in re.findall(r"<author>(.*?)</author>", body, re.S):
+                keyname = re.search(r"<keyname>(.*?)</keyname>", author, re.S)
+                forenames = re.search(r"<forenames>(.*?)</forenames>", author, re.S)
+                authors.append(
+                    (
+                        keyname.group(1).strip() if keyname else "",
+                        forenames.group(1).strip() if forenames else "",
+                    )
+                )
+            categories = re.search(r"<categories>(.*?)</categories>", body).group(1)  # type: ignore[union-attr]
+            title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)  # type: ignore[union-attr]
+            records[arxiv_id] = {
+                "authors": authors,
+                "categories": categories.split(),
+                "title": " ".join(html.unescape(title).split()),
+            }
+    return records
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", html.unescape(text))
+    return "".join(c for c in decomposed.lower() if c.isalnum())
+
+
+def expected_authors(raw: list[tuple[str, str]]) -> list[str]:
+    """The documented rule: junk names (no letter, e.g. ';') are dropped, and so is a name
+    repeated on the same paper (same letters, ignoring case, accents and punctuation)."""
+    kept: list[str] = []
+    for keyname, forenames in raw:
+        if not any(c.isalpha() for c in keyname):
+            continue
+        key = _fold(keyname) + "|" + _fold(forenames)
+        if key not in kept:
+            kept.append(key)
+    return kept
+
+
+@pytest.fixture(scope="module")
+def oai_graph(
+    driver: Driver,
+    settings: Settings,
+    arxiv_data_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Driver:
+    """The ten OAI pages, loaded once for the read-only tests that come first in this module."""
+    wipe_graph(driver)
+    quarantine = tmp_path_factory.mktemp("oai") / "q.jsonl"
+    report = load_files(driver, settings, [arxiv_data_dir / OAI], quarantine)
+    assert report.quarantined == 0
+    return driver
+
+
+def test_oai_pages_match_the_raw_records(oai_graph: Driver, arxiv_data_dir: Path) -> None:
+    raw = raw_oai_records(arxiv_data_dir / OAI)
+    records, _, _ = oai_graph.execute_query(
+        """
+        MATCH (p:Paper)
+        RETURN p.arxivId AS id, p.title AS title,
+               COLLECT { MATCH (p)<-[a:AUTHORED]-() RETURN a.position ORDER BY a.position }
+                 AS positions,
+               COLLECT { MATCH (p)-[t:IN_TOPIC]->(x) RETURN x.code ORDER BY t.primary DESC, x.code }
+                 AS topics,
+               COLLECT { MATCH (p)-[t:IN_TOPIC {primary: true}]->(x) RETURN x.code } AS primary
+        """
+    )
+    graph = {r["id"]: r for r in records}
+    assert set(graph) == set(raw)
+    authorship_total = 0
+    for arxiv_id, source in raw.items():
+        row = graph[arxiv_id]
+        assert row["title"] == source["title"], arxiv_id
+        cats: list[str] = source["categories"]  # type: ignore[assignment]
+        assert row["primary"] == [cats[0]], arxiv_id
+        assert sorted(row["topics"]) == sorted(set(cats)), arxiv_id
+        wanted = expected_authors(source["authors"])  # type: ignore[arg-type]
+        authorship_total += len(wanted)
+        assert len(row["positions"]) == len(wanted), arxiv_id
+    assert counts(oai_graph)["AUTHORED"] == authorship_total
+
+
+def test_ordered_authors_of_known_papers(oai_graph: Driver) -> None:
+    records, _, _ = oai_graph.execute_query(
+        """
+        MATCH (p:Paper {arxivId: '0704.0001'})<-[a:AUTHORED]-(r:Researcher)
+        RETURN a.name AS printed, r.name AS name ORDER BY a.position
+        """
+    )
+    assert [r["printed"] for r in records] == [
+        "C. Balázs",
+        "E. L. Berger",
+        "P. M. Nadolsky",
+        "C.-P. Yuan",
+    ]
+
+
+def test_loading_twice_changes_nothing(
+    oai_graph: Driver, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
+) -> None:
+    before = digest(oai_graph)
+    report = load_files(
+        oai_graph, settings, [arxiv_data_dir / OAI], tmp_path / "q2.jsonl", rescan=True
+    )
+    assert (report.created, report.updated) == (0, 0)
+    assert report.unchanged == 10_000
+    assert digest(oai_graph) == before
+
+
+def test_checkpoints_skip_finished_files(
+    oai_graph: Driver, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
+) -> None:
+    report = load_files(oai_graph, settings, [arxiv_data_dir / OAI], tmp_path / "q3.jsonl")
+    assert report.files_skipped == 10
+    assert report.records == 0
+
+
+KAGGLE_V1 = {
+    "id": "2101.00001",
+    "submitter": "Ada Lovelace",
+    "authors": "Ada Lovelace, Charles Babbage",
+    "title": "On the analytical\n  engine",
+    "comments": None,
+    "journal-ref": None,
+    "doi": None,
+    "report-no": None,
+    "categories": "cs.LG stat.ML",
+    "license": None,
+    "abstract": "  First version.\n",
+    "versions": [{"version": "v1", "created": "Mon, 4 Jan 2021 10:00:00 GMT"}],
+    "update_date": "2021-01-04",
+    "authors_parsed": [["Lovelace", "Ada", ""], ["Babbage", "Charles", ""]],
+}
+
+
+def kaggle_line(**changes: object) -> str:
+    return json.dumps({**KAGGLE_V1, **changes}) + "\n"
+
+
+def test_newer_version_replaces_authors_topics_and_title(
+    clean_graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    v1 = tmp_path / "v1.jsonl"
+    v1.write_text(kaggle_line())
+    v2 = tmp_path / "v2.jsonl"
+    v2.write_text(
+        kaggle_line(
+            title="On the Analytical Engine (revised)",
+            authors="Ada Lovelace, Mary Somerville",
+            authors_parsed=[["Lovelace", "Ada", ""], ["Somerville", "Mary", ""]],
+            categories="cs.AI",
+            versions=[
+                {"version": "v1", "created": "Mon, 4 Jan 2021 10:00:00 GMT"},
+                {"version": "v2", "created": "Tue, 2 Feb 2021 10:00:00 GMT"},
+            ],
+            update_date="2021-02-02",
+        )
+    )
+    first = load_files(clean_graph, settings, [v1], tmp_path / "q.jsonl")
+    assert first.created == 1
+    second = load_files(clean_graph, settings, [v2], tmp_path / "q.jsonl")
+    assert second.updated == 1
+    records, _, _ = clean_graph.execute_query(
+        """
+        MATCH (p:Paper {arxivId: '2101.00001'})
+        RETURN p.title AS title, p.versions AS versions,
+               COLLECT { MATCH (p)<-[a:AUTHORED]-(r) RETURN r.name ORDER BY a.position } AS authors,
+               COLLECT { MATCH (p)-[:IN_TOPIC]->(t) RETURN t.code } AS topics
+        """
+    )
+    [paper] = records
+    assert paper["title"] == "On the Analytical Engine (revised)"
+    assert paper["versions"] == ["v1", "v2"]
+    assert paper["authors"] == ["Ada Lovelace", "Mary Somerville"]
+    assert paper["topics"] == ["cs.AI"]
+    graph = counts(clean_graph)
+    assert graph["Paper"] == 1
+    assert graph["Researcher"] == 2  # Babbage, left with nothing, is gone
+    assert graph["AUTHORED"] == 2
+    # An older copy arriving later does not roll the paper back.
+    third = load_files(clean_graph, settings, [v1], tmp_path / "q.jsonl", rescan=True)
+    assert third.stale == 1
+    [title] = clean_graph.execute_query(
+        "MATCH (p:Paper {arxivId: '2101.00001'}) RETURN p.title AS t"
+    ).records
+    assert title["t"] == "On the Analytical Engine (revised)"
+
+
+def test_bad_records_are_quarantined_with_line_numbers(
+    clean_graph: Driver, cli_env: dict[str, str], arxiv_data_dir: Path, tmp_path: Path
+) -> None:
+    good = (arxiv_data_dir / KAGGLE).read_text().splitlines(keepends=True)[:12]
+    lines = list(good)
+    lines[2] = '{"id": "0704.0003", "title": broken json\n'  # line 3
+    lines[6] = json.dumps({**json.loads(good[6]), "id": None}) + "\n"  # line 7
+    lines[9] = json.dumps({**json.loads(good[9]), "authors": 42}) + "\n"  # line 10
+    bad_date = {**json.loads(good[11]), "versions": [{"version": "v1", "created": "yesterday"}]}
+    lines[11] = json.dumps(bad_date) + "\n"  # line 12
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("".join(lines))
+    page = gzip.open(arxiv_data_dir / OAI / "listrecords_arXiv_page01.xml.gz").read()
+    truncated = tmp_path / "truncated.xml.gz"
+    truncated.write_bytes(gzip.compress(page[: len(page) // 2]))
+    quarantine = tmp_path / "quarantine.jsonl"
+    result = cli(
+        ["load", "arxiv", str(broken), str(truncated), "--quarantine", str(quarantine),
+         "--no-progress"],
+        cli_env,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    entries = [json.loads(line) for line in quarantine.read_text().splitlines()]
+    by_line = {e["line"]: e for e in entries if "line" in e}
+    assert sorted(by_line) == [3, 7, 10, 12]
+    assert all(e["source"].endswith("broken.jsonl") for e in by_line.values())
+    assert "JSON" in by_line[3]["reason"]
+    assert "id" in by_line[7]["reason"]
+    assert by_line[10]["id"] == json.loads(good[9])["id"]
+    assert "authors" in by_line[10]["reason"]
+    assert "created" in by_line[12]["reason"] or "date" in by_line[12]["reason"]
+    [cut] = [e for e in entries if "record" in e]
+    assert cut["source"].endswith("truncated.xml.gz")
+    loaded_from_page = cut["record"] - 1
+    papers = counts(clean_graph)["Paper"]
+    assert papers == 8 + loaded_from_page
+    assert "quarantined" in result.stderr + result.stdout
+
+
+def _wait_for_checkpoint(driver: Driver, source: str, deadline_s: float) -> int:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        checkpoint = fetch_checkpoint(driver, "neo4j", source)
+        if checkpoint is not None and checkpoint.position > 0:
+            return checkpoint.position
+        time.sleep(0.05)
+    raise AssertionError("the load committed nothing in time")
+
+
+def test_sigkill_then_rerun_gives_the_same_graph(
+    clean_graph: Driver, cli_env: dict[str, str], arxiv_data_dir: Path, tmp_path: Path
+) -> None:
+    pages = sorted((arxiv_data_dir / OAI).glob("*.xml.gz"))[:4]
+    args = ["load", "arxiv", *map(str, pages), "--batch-size", "200", "--no-progress"]
+    args += ["--quarantine", str(tmp_path / "q.jsonl")]
+    process = cli_process(args, cli_env)
+    _wait_for_checkpoint(clean_graph, str(pages[1].resolve()), 120)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    resumed = cli(args, cli_env)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "resumed past" in resumed.stderr + resumed.stdout
+    interrupted = digest(clean_graph)
+    wipe_graph(clean_graph)
+    straight = cli(args, cli_env)
+    assert straight.returncode == 0, straight.stderr
+    assert digest(clean_graph) == interrupted
+
+
+def test_load_survives_a_neo4j_restart(
+    test_server: LocalNeo4j | None,
+    clean_graph: Driver,
+    cli_env: dict[str, str],
+    arxiv_data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    if test_server is None:
+        pytest.skip("the suite runs against an external Neo4j it cannot restart")
+    pages = sorted((arxiv_data_dir / OAI).glob("*.xml.gz"))[:2]
+    args = ["load", "arxiv", *map(str, pages), "--batch-size", "100", "--no-progress"]
+    args += ["--quarantine", str(tmp_path / "q.jsonl")]
+    process = cli_process(args, cli_env)
+    _wait_for_checkpoint(clean_graph, str(pages[0].resolve()), 120)
+    test_server.stop()
+    test_server.start()
+    output, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, output
+    assert counts(clean_graph)["Paper"] == 2000
+    after_restart = digest(clean_graph)
+    wipe_graph(clean_graph)
+    assert cli(args, cli_env).returncode == 0
+    assert digest(clean_graph) == after_restart
