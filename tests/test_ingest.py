@@ -31,7 +31,7 @@ def raw_oai_records(folder: Path) -> dict[str, dict[str, object]]:
     """An independent reading of the OAI pages, by regular expressions, not by our parser."""
     records: dict[str, dict[str, object]] = {}
     for page in sorted(folder.glob("*.xml.gz")):
-        text = gzip.open(page).read().decode()
+        text = gzip.decompress(page.read_bytes()).decode()
         for body in re.findall(r"<record>(.*?)</record>", text, re.S):
             arxiv_id = re.search(r"<id>(.*?)</id>", body).group(1)  # type: ignore[union-attr]
             authors = []
@@ -233,7 +233,7 @@ def test_bad_records_are_quarantined_with_line_numbers(
     lines[11] = json.dumps(bad_date) + "\n"  # line 12
     broken = tmp_path / "broken.jsonl"
     broken.write_text("".join(lines))
-    page = gzip.open(arxiv_data_dir / OAI / "listrecords_arXiv_page01.xml.gz").read()
+    page = gzip.decompress((arxiv_data_dir / OAI / "listrecords_arXiv_page01.xml.gz").read_bytes())
     truncated = tmp_path / "truncated.xml.gz"
     truncated.write_bytes(gzip.compress(page[: len(page) // 2]))
     quarantine = tmp_path / "quarantine.jsonl"
