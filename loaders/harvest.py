@@ -61,13 +61,14 @@ class Harvester:
         on_total: Callable[[int], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        connect_timeout_s: float = 15.0,
     ) -> None:
         self.driver = driver
         self.database = database
         self.rows = rows
         self.quarantine = quarantine
         self.client = client or httpx.Client(
-            timeout=httpx.Timeout(120.0, connect=15.0),
+            timeout=httpx.Timeout(120.0, connect=connect_timeout_s),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=True,
         )

@@ -155,6 +155,30 @@ def serve(
     )
 
 
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")
+    ] = True,
+) -> None:
+    """Start Neo4j, apply the schema, load demo data, and serve GraphQL with GraphiQL."""
+    from scholargraph.demo import prepare_demo
+
+    settings = _settings()
+    try:
+        loaded = prepare_demo(settings, console)
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    console.print(f"\n[green]Demo data:[/green] {loaded}")
+    console.print(f"GraphiQL:  http://{host}:{port}/graphql")
+    console.print(f"Health:    http://{host}:{port}/healthz")
+    console.print('Cypher:    eval "$(.venv/bin/scholargraph neo4j env)"  (then cypher-shell, ...)')
+    if serve_api:
+        serve(host=host, port=port, workers=1)
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Argument(help="Where to write the SDL.")] = Path(

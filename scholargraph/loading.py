@@ -91,6 +91,8 @@ def run_harvest(
     progress: bool,
     console: Console,
     min_interval_s: float = 3.0,
+    max_retries: int = 8,
+    connect_timeout_s: float = 15.0,
 ) -> LoadReport:
     target = connection_info(settings)
     rows = row_builder(settings)
@@ -101,6 +103,7 @@ def run_harvest(
         set_spec=set_spec,
         max_pages=max_pages,
         min_interval_s=min_interval_s,
+        max_retries=max_retries,
     )
     with (
         open_driver(target, retry_s=LOADER_RETRY_S) as driver,
@@ -116,6 +119,7 @@ def run_harvest(
             quarantine,
             on_total=lambda n: bar.update(task, total=n),
             on_progress=lambda n: bar.advance(task, n),
+            connect_timeout_s=connect_timeout_s,
         )
         report = harvester.harvest(options)
     print_report(console, report, quarantine_path, "harvest")

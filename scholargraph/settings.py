@@ -96,7 +96,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
     return Settings(
         home=home,
         cache_dir=cache_dir,
-        data_dir=Path(config("SCHOLARGRAPH_DATA_DIR", default="../shared/data/arxiv")).absolute(),
+        data_dir=Path(config("SCHOLARGRAPH_DATA_DIR", default="../shared/data/arxiv")).resolve(),
         neo4j_version=config("SCHOLARGRAPH_NEO4J_VERSION", default=NEO4J_VERSION),
         neo4j_heap=config("SCHOLARGRAPH_NEO4J_HEAP", default="1g"),
         neo4j_pagecache=config("SCHOLARGRAPH_NEO4J_PAGECACHE", default="512m"),
