@@ -73,3 +73,94 @@ async def fetch_papers_by_arxiv_ids(
 ) -> list[Paper | None]:
     records = await reader.read(FETCH_PAPERS_BY_ARXIV_IDS, {"keys": list(arxiv_ids)})
     return [paper_from_map(r["paper"]) if r["paper"] is not None else None for r in records]
+
+
+@dataclass(frozen=True, slots=True)
+class Authorship:
+    position: int
+    researcher_id: str
+    printed_name: str
+    institution_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperTopic:
+    code: str
+    primary: bool
+
+
+FETCH_AUTHORSHIPS: LiteralString = """
+UNWIND $keys AS key
+OPTIONAL MATCH (p:Paper {arxivId: key})
+RETURN key, COLLECT {
+  MATCH (p)<-[a:AUTHORED]-(r:Researcher)
+  RETURN {position: a.position, id: r.id, name: coalesce(a.name, r.name),
+          institutionIds: coalesce(a.institutionIds, [])} AS authorship
+  ORDER BY a.position
+} AS authorships
+"""
+
+FETCH_PAPER_TOPICS: LiteralString = """
+UNWIND $keys AS key
+OPTIONAL MATCH (p:Paper {arxivId: key})
+RETURN key, COLLECT {
+  MATCH (p)-[t:IN_TOPIC]->(topic:Topic)
+  RETURN {code: topic.code, primary: t.primary} AS topic ORDER BY t.primary DESC, topic.code
+} AS topics
+"""
+
+# Full-text search with optional filters; the score orders, the arXiv id breaks ties, so the
+# order (and offset cursors) are stable while the graph does not change.
+SEARCH_PAPERS: LiteralString = """
+CALL db.index.fulltext.queryNodes('paper_text', $query) YIELD node AS p, score
+WHERE ($yearFrom IS NULL OR p.year >= $yearFrom) AND ($yearTo IS NULL OR p.year <= $yearTo)
+  AND ($topic IS NULL OR EXISTS { (p)-[:IN_TOPIC]->(:Topic {code: $topic}) })
+WITH p, score ORDER BY score DESC, p.arxivId
+WITH collect(p.arxivId) AS ids
+RETURN size(ids) AS total, ids[$offset..$offset + $first + 1] AS page
+"""
+
+
+async def fetch_authorships(
+    reader: GraphReader, arxiv_ids: Sequence[str]
+) -> list[tuple[Authorship, ...]]:
+    records = await reader.read(FETCH_AUTHORSHIPS, {"keys": list(arxiv_ids)})
+    return [
+        tuple(
+            Authorship(a["position"], a["id"], a["name"], tuple(a["institutionIds"]))
+            for a in r["authorships"]
+        )
+        for r in records
+    ]
+
+
+async def fetch_paper_topics(
+    reader: GraphReader, arxiv_ids: Sequence[str]
+) -> list[tuple[PaperTopic, ...]]:
+    records = await reader.read(FETCH_PAPER_TOPICS, {"keys": list(arxiv_ids)})
+    return [tuple(PaperTopic(t["code"], t["primary"]) for t in r["topics"]) for r in records]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperSearch:
+    query: str
+    topic: str | None
+    year_from: int | None
+    year_to: int | None
+
+
+async def search_papers(
+    reader: GraphReader, search: PaperSearch, offset: int, first: int
+) -> tuple[int, list[str]]:
+    records = await reader.read(
+        SEARCH_PAPERS,
+        {
+            "query": search.query,
+            "topic": search.topic,
+            "yearFrom": search.year_from,
+            "yearTo": search.year_to,
+            "offset": offset,
+            "first": first,
+        },
+    )
+    return int(records[0]["total"]), list(records[0]["page"])

@@ -13,5 +13,13 @@ class InvalidIdError(UserFacingError):
     code = "INVALID_ID"
 
 
+class InvalidCursorError(UserFacingError):
+    code = "INVALID_CURSOR"
+
+
 class LimitExceededError(UserFacingError):
     code = "LIMIT_EXCEEDED"
+
+
+class InvalidArgumentError(UserFacingError):
+    code = "INVALID_ARGUMENT"

@@ -10,4 +10,12 @@ from scholargraph.settings import Limits
 
 
 def build_schema(limits: Limits) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=build_extensions(limits))
+    from schema.papers import Paper
+    from schema.researchers import Researcher
+    from schema.topics import Institution, Topic
+
+    return strawberry.Schema(
+        query=Query,
+        types=[Researcher, Paper, Topic, Institution],
+        extensions=build_extensions(limits),
+    )

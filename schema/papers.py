@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graphdb.papers import Paper as PaperRow
+from resolvers.context import Info
+from resolvers.ids import Kind, global_id
+from resolvers.papers import load_authorships, load_paper_topics
+from schema.relay import Node, PageInfo
+from schema.topics import Institution, Topic
+
+if TYPE_CHECKING:
+    from schema.researchers import Researcher
+
+LazyResearcher = Annotated["Researcher", strawberry.lazy("schema.researchers")]
 
 
 @strawberry.enum(description="What kind of work this is. arXiv records are preprints.")
@@ -15,8 +26,23 @@ class WorkKind(Enum):
     PREPRINT = "PREPRINT"
 
 
+@strawberry.type(description="One author slot of a paper, in the order printed.")
+class Authorship:
+    position: int = strawberry.field(description="1 for the first author.")
+    printed_name: str = strawberry.field(description="The name as printed on this paper.")
+    researcher: LazyResearcher
+    institution_keys: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field(description="Affiliations given on this paper.")
+    async def institutions(self, info: Info) -> list[Institution]:
+        found = await info.context.loaders.institution.load_many(
+            [(key, 1) for key in self.institution_keys]
+        )
+        return [Institution.create(i.id, i.name, i.ror_id) for i in found if i is not None]
+
+
 @strawberry.type(description="A paper, keyed by its arXiv id (without version).")
-class Paper:
+class Paper(Node):
     arxiv_id: str = strawberry.field(description="The arXiv id without version: 2104.12255.")
     title: str = strawberry.field(description="As submitted: LaTeX kept, whitespace collapsed.")
     abstract: str = strawberry.field(description="LaTeX kept, whitespace collapsed.")
@@ -30,10 +56,50 @@ class Paper:
     dois: list[str] = strawberry.field(description="Every DOI of the record.")
     journal_ref: str | None = strawberry.field(description="The journal reference, verbatim.")
     comments: str | None = strawberry.field(description="The submitter's comments.")
+    primary_topic_code: strawberry.Private[str | None]
+
+    @strawberry.field(description="The authors, in the order printed on the paper.")
+    async def authors(self, info: Info) -> list[LazyResearcher]:
+        from schema.researchers import Researcher
+
+        slots = await load_authorships(info, self.arxiv_id)
+        rows = await info.context.loaders.researcher.load_many([a.researcher_id for a in slots])
+        return [Researcher.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field(description="Author slots with printed names and affiliations, in order.")
+    async def authorships(self, info: Info) -> list[Authorship]:
+        from schema.researchers import Researcher
+
+        slots = await load_authorships(info, self.arxiv_id)
+        rows = await info.context.loaders.researcher.load_many([a.researcher_id for a in slots])
+        return [
+            Authorship(
+                position=a.position,
+                printed_name=a.printed_name,
+                researcher=Researcher.from_row(r),
+                institution_keys=a.institution_ids,
+            )
+            for a, r in zip(slots, rows, strict=True)
+            if r is not None
+        ]
+
+    @strawberry.field(description="arXiv categories, the primary one first.")
+    async def topics(self, info: Info) -> list[Topic]:
+        codes = [t.code for t in await load_paper_topics(info, self.arxiv_id)]
+        rows = await info.context.loaders.topic.load_many(codes)
+        return [Topic.from_row(t) for t in rows if t is not None]
+
+    @strawberry.field(description="The primary arXiv category.")
+    async def primary_topic(self, info: Info) -> Topic | None:
+        if self.primary_topic_code is None:
+            return None
+        row = await info.context.loaders.topic.load(self.primary_topic_code)
+        return Topic.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, row: PaperRow) -> Paper:
         return cls(
+            id=strawberry.ID(global_id(Kind.PAPER, row.arxiv_id)),
             arxiv_id=row.arxiv_id,
             title=row.title,
             abstract=row.abstract,
@@ -47,4 +113,22 @@ class Paper:
             dois=list(row.dois),
             journal_ref=row.journal_ref,
             comments=row.comments,
+            primary_topic_code=row.primary_topic,
         )
+
+
+@strawberry.type
+class PaperEdge:
+    cursor: str
+    node: Paper
+
+
+@strawberry.type(description="A page of papers.")
+class PaperConnection:
+    total_count: int
+    edges: list[PaperEdge]
+    page_info: PageInfo
+
+    @strawberry.field(description="The papers of this page (the nodes of `edges`).")
+    def nodes(self) -> list[Paper]:
+        return [edge.node for edge in self.edges]

@@ -27,7 +27,7 @@ def build_context(
         request=request,
         response=response,
         reader=reader,
-        loaders=create_loaders(reader),
+        loaders=create_loaders(reader, batching=settings.dataloaders),
         limits=settings.limits,
         debug=settings.debug,
     )

@@ -59,6 +59,7 @@ class Settings:
     neo4j_password: Secret | None
     neo4j_database: str
     debug: bool
+    dataloaders: bool  # False only to measure the N+1 baseline in benchmarks
     limits: Limits
     auth: AuthSettings
 
@@ -105,6 +106,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         neo4j_password=password,
         neo4j_database=config("NEO4J_DATABASE", default="neo4j"),
         debug=config("SCHOLARGRAPH_DEBUG", cast=bool, default=False),
+        dataloaders=config("SCHOLARGRAPH_DATALOADERS", cast=bool, default=True),
         limits=limits,
         auth=auth,
     )

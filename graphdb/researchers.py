@@ -1,0 +1,311 @@
+"""Reading researchers: profile with counts and trust signals, works pages, topics, co-authors.
+
+Every function takes a batch of keys and runs one `UNWIND $keys` query, returning results in
+key order, so DataLoaders can answer any number of researchers in one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graphdb.connection import GraphReader
+from graphdb.papers import PAPER_FIELDS, Paper, paper_from_map
+
+CLOSE_COLLABORATOR_MIN_SHARED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    institution_id: str
+    name: str
+    ror_id: str | None
+    works: int
+    first_year: int | None
+    last_year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Researcher:
+    """What every mention of a researcher needs; counts live in `ResearcherStats`."""
+
+    id: str
+    requested_id: str  # the id asked for: differs from `id` when it was merged into this one
+    name: str
+    name_variants: tuple[str, ...]
+    field: str | None
+    is_collaboration: bool
+    open_to_collaborate: bool
+    claimed: bool
+    verification_level: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResearcherStats:
+    works_count: int
+    followers_count: int
+    topics_count: int
+    collaborators_count: int
+    close_collaborators_count: int
+    first_year: int | None
+    last_year: int | None
+    affiliations: tuple[Affiliation, ...]  # most recent first: the first is "current"
+
+
+@dataclass(frozen=True, slots=True)
+class WorksPage:
+    total: int
+    papers: tuple[tuple[str, Paper], ...]  # (sort key, paper), in page order
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopicShare:
+    code: str
+    works: int
+
+
+@dataclass(frozen=True, slots=True)
+class Collaborator:
+    researcher_id: str
+    shared_works: int
+    first_year: int | None
+    last_year: int | None
+
+
+# A merged-away id (an initials-only variant) still resolves, to the researcher it became.
+FETCH_RESEARCHERS: LiteralString = """
+UNWIND $keys AS key
+OPTIONAL MATCH (direct:Researcher {id: key})
+OPTIONAL MATCH (:ResearcherAlias {id: key})-[:ALIAS_OF]->(merged:Researcher)
+WITH key, coalesce(direct, merged) AS r
+RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
+  id: r.id, name: r.name, nameVariants: r.nameVariants, field: r.field,
+  isCollaboration: r.isCollaboration,
+  openToCollaborate: coalesce(r.openToCollaborate, false),
+  claimed: EXISTS { (r)<-[:CLAIMS {status: 'APPROVED'}]-() },
+  verificationLevel: coalesce(r.verificationLevel, 1)
+} END AS researcher
+"""
+
+FETCH_RESEARCHER_STATS: LiteralString = """
+UNWIND $keys AS key
+OPTIONAL MATCH (r:Researcher {id: key})
+CALL (r) {
+  WITH r WHERE r IS NOT NULL
+  MATCH (r)-[:AUTHORED]->(p:Paper)
+  RETURN count(p) AS works, min(p.year) AS firstYear, max(p.year) AS lastYear
+}
+CALL (r) {
+  WITH r WHERE r IS NOT NULL
+  MATCH (r)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
+  WITH c, count(*) AS shared
+  RETURN count(c) AS collaborators,
+         count(CASE WHEN shared >= $closeMin THEN 1 END) AS closeCollaborators
+}
+RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
+  works: works, firstYear: firstYear, lastYear: lastYear,
+  collaborators: collaborators, closeCollaborators: closeCollaborators,
+  followers: COUNT { (r)<-[:FOLLOWS]-() },
+  topics: COUNT { MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic) RETURN DISTINCT t },
+  affiliations: COLLECT {
+    MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution)
+    RETURN {id: i.id, name: i.name, rorId: i.rorId, works: a.works,
+            firstYear: a.firstYear, lastYear: a.lastYear} AS inst
+    ORDER BY a.lastYear DESC, a.works DESC, i.name
+  }
+} END AS stats
+"""
+
+# Works pages use keyset cursors on "<firstSubmitted>|<arxivId>", so a page boundary never
+# moves when papers are added before it: no duplicates, no gaps.
+FETCH_WORKS_NEWEST: LiteralString = (
+    """
+UNWIND $keys AS k
+MATCH (r:Researcher {id: k.id})
+CALL (r, k) {
+  MATCH (r)-[:AUTHORED]->(p:Paper)
+  WITH p, coalesce(toString(p.firstSubmitted), '') + '|' + p.arxivId AS sortKey
+  WHERE k.after IS NULL OR sortKey < k.after
+  RETURN p, sortKey ORDER BY sortKey DESC LIMIT $limit
+}
+WITH k, collect({sortKey: sortKey, paper: p {"""
+    + PAPER_FIELDS
+    + """}}) AS rows
+RETURN k.id AS id, rows, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS total
+"""
+)
+
+FETCH_WORKS_OLDEST: LiteralString = (
+    """
+UNWIND $keys AS k
+MATCH (r:Researcher {id: k.id})
+CALL (r, k) {
+  MATCH (r)-[:AUTHORED]->(p:Paper)
+  WITH p, coalesce(toString(p.firstSubmitted), '') + '|' + p.arxivId AS sortKey
+  WHERE k.after IS NULL OR sortKey > k.after
+  RETURN p, sortKey ORDER BY sortKey ASC LIMIT $limit
+}
+WITH k, collect({sortKey: sortKey, paper: p {"""
+    + PAPER_FIELDS
+    + """}}) AS rows
+RETURN k.id AS id, rows, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS total
+"""
+)
+
+FETCH_TOPIC_SHARES: LiteralString = """
+UNWIND $keys AS k
+OPTIONAL MATCH (r:Researcher {id: k.id})
+CALL (r) {
+  OPTIONAL MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic)
+  WITH t, count(*) AS works WHERE t IS NOT NULL
+  ORDER BY works DESC, t.code
+  RETURN collect({code: t.code, works: works}) AS shares
+}
+RETURN k.id AS id, shares[..k.first] AS shares
+"""
+
+FETCH_COLLABORATORS: LiteralString = """
+UNWIND $keys AS k
+OPTIONAL MATCH (r:Researcher {id: k.id})
+CALL (r, k) {
+  OPTIONAL MATCH (r)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Researcher)
+  WITH k, c, count(p) AS shared, min(p.year) AS firstYear, max(p.year) AS lastYear
+  WHERE c IS NOT NULL AND shared >= k.minShared
+  ORDER BY shared DESC, lastYear DESC, c.name, c.id
+  RETURN collect({id: c.id, shared: shared, firstYear: firstYear, lastYear: lastYear})
+         AS collaborators
+}
+RETURN k.id AS id, collaborators[..k.first] AS collaborators
+"""
+
+SEARCH_RESEARCHERS: LiteralString = """
+CALL db.index.fulltext.queryNodes('researcher_names', $query) YIELD node, score
+WITH node, score ORDER BY score DESC, node.id
+WITH collect(node.id) AS ids
+RETURN size(ids) AS total, ids[$offset..$offset + $first + 1] AS page
+"""
+
+
+async def fetch_researchers(reader: GraphReader, ids: Sequence[str]) -> list[Researcher | None]:
+    records = await reader.read(FETCH_RESEARCHERS, {"keys": list(ids)})
+    return [
+        _researcher(r["key"], r["researcher"]) if r["researcher"] is not None else None
+        for r in records
+    ]
+
+
+def _researcher(requested: str, row: dict[str, Any]) -> Researcher:
+    return Researcher(
+        id=row["id"],
+        requested_id=requested,
+        name=row["name"] or "",
+        name_variants=tuple(row["nameVariants"] or ()),
+        field=row["field"],
+        is_collaboration=bool(row["isCollaboration"]),
+        open_to_collaborate=bool(row["openToCollaborate"]),
+        claimed=bool(row["claimed"]),
+        verification_level=int(row["verificationLevel"]),
+    )
+
+
+async def fetch_researcher_stats(
+    reader: GraphReader, ids: Sequence[str]
+) -> list[ResearcherStats | None]:
+    records = await reader.read(
+        FETCH_RESEARCHER_STATS,
+        {"keys": list(ids), "closeMin": CLOSE_COLLABORATOR_MIN_SHARED},
+    )
+    return [_stats(r["stats"]) if r["stats"] is not None else None for r in records]
+
+
+def _stats(row: dict[str, Any]) -> ResearcherStats:
+    return ResearcherStats(
+        works_count=row["works"],
+        followers_count=row["followers"],
+        topics_count=row["topics"],
+        collaborators_count=row["collaborators"],
+        close_collaborators_count=row["closeCollaborators"],
+        first_year=row["firstYear"],
+        last_year=row["lastYear"],
+        affiliations=tuple(
+            Affiliation(
+                institution_id=a["id"],
+                name=a["name"],
+                ror_id=a["rorId"],
+                works=a["works"],
+                first_year=a["firstYear"],
+                last_year=a["lastYear"],
+            )
+            for a in row["affiliations"]
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WorksRequest:
+    researcher_id: str
+    first: int
+    after: str | None
+    oldest_first: bool
+
+
+async def fetch_works_pages(
+    reader: GraphReader, requests: Sequence[WorksRequest]
+) -> list[WorksPage]:
+    # LIMIT takes no per-row value, so requests are grouped by order and page size: one
+    # query per group, and a page of a profile usually asks one size in one order.
+    pages: dict[WorksRequest, WorksPage] = {}
+    groups = sorted({(r.oldest_first, r.first) for r in requests})
+    for oldest_first, first in groups:
+        group = [r for r in requests if (r.oldest_first, r.first) == (oldest_first, first)]
+        keys = [{"id": r.researcher_id, "after": r.after} for r in group]
+        query = FETCH_WORKS_OLDEST if oldest_first else FETCH_WORKS_NEWEST
+        records = await reader.read(query, {"keys": keys, "limit": first + 1})
+        for request, record in zip(group, records, strict=True):
+            rows = record["rows"]
+            pages[request] = WorksPage(
+                total=record["total"],
+                papers=tuple(
+                    (row["sortKey"], paper_from_map(row["paper"])) for row in rows[: request.first]
+                ),
+                has_next=len(rows) > request.first,
+            )
+    empty = WorksPage(0, (), False)
+    return [pages.get(r, empty) for r in requests]
+
+
+async def fetch_topic_shares(
+    reader: GraphReader, keys: Sequence[tuple[str, int]]
+) -> list[tuple[TopicShare, ...]]:
+    records = await reader.read(
+        FETCH_TOPIC_SHARES, {"keys": [{"id": rid, "first": first} for rid, first in keys]}
+    )
+    return [tuple(TopicShare(s["code"], s["works"]) for s in r["shares"]) for r in records]
+
+
+async def fetch_collaborators(
+    reader: GraphReader, keys: Sequence[tuple[str, int, int]]
+) -> list[tuple[Collaborator, ...]]:
+    records = await reader.read(
+        FETCH_COLLABORATORS,
+        {"keys": [{"id": rid, "first": first, "minShared": m} for rid, first, m in keys]},
+    )
+    return [
+        tuple(
+            Collaborator(c["id"], c["shared"], c["firstYear"], c["lastYear"])
+            for c in r["collaborators"]
+        )
+        for r in records
+    ]
+
+
+async def search_researchers(
+    reader: GraphReader, query: str, offset: int, first: int
+) -> tuple[int, list[str]]:
+    records = await reader.read(
+        SEARCH_RESEARCHERS, {"query": query, "offset": offset, "first": first}
+    )
+    record = records[0]
+    return int(record["total"]), list(record["page"])

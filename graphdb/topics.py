@@ -1,0 +1,54 @@
+"""Reading topics (arXiv categories) and the papers filed under them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import LiteralString
+
+from graphdb.connection import GraphReader
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    code: str
+    name: str
+    archive: str | None
+    group: str | None
+    group_name: str | None
+    active: bool
+    works_count: int
+    primary_works_count: int
+
+
+FETCH_TOPICS: LiteralString = """
+UNWIND $keys AS key
+OPTIONAL MATCH (t:Topic {code: key})
+RETURN key, CASE WHEN t IS NULL THEN NULL ELSE t {
+  .code, .name, .archive, .group, .groupName, .active,
+  works: COUNT { (t)<-[:IN_TOPIC]-(:Paper) },
+  primaryWorks: COUNT { (t)<-[:IN_TOPIC {primary: true}]-(:Paper) }
+} END AS topic
+"""
+
+
+async def fetch_topics(reader: GraphReader, codes: Sequence[str]) -> list[Topic | None]:
+    records = await reader.read(FETCH_TOPICS, {"keys": list(codes)})
+    result: list[Topic | None] = []
+    for record in records:
+        row = record["topic"]
+        result.append(
+            None
+            if row is None
+            else Topic(
+                code=row["code"],
+                name=row["name"] or row["code"],
+                archive=row["archive"],
+                group=row["group"],
+                group_name=row["groupName"],
+                active=bool(row["active"]) if row["active"] is not None else True,
+                works_count=row["works"],
+                primary_works_count=row["primaryWorks"],
+            )
+        )
+    return result

@@ -1,0 +1,89 @@
+"""Resolvers for researchers: thin functions over the request's DataLoaders."""
+
+from __future__ import annotations
+
+from graphdb.researchers import (
+    Collaborator,
+    Researcher,
+    ResearcherStats,
+    TopicShare,
+    WorksPage,
+    WorksRequest,
+    search_researchers,
+)
+from resolvers.context import Info
+from resolvers.errors import InvalidArgumentError
+from resolvers.ids import Kind, parse_key
+from resolvers.pagination import check_first, parse_keyset_cursor, parse_offset_cursor
+from resolvers.trust import Trust, TrustInputs, compute_trust
+
+EMPTY_STATS = ResearcherStats(0, 0, 0, 0, 0, None, None, ())
+
+
+async def load_researcher(info: Info, raw_id: str) -> Researcher | None:
+    return await info.context.loaders.researcher.load(parse_key(raw_id, Kind.RESEARCHER))
+
+
+async def load_stats(info: Info, researcher_id: str) -> ResearcherStats:
+    return await info.context.loaders.stats.load(researcher_id) or EMPTY_STATS
+
+
+async def load_works(
+    info: Info, researcher_id: str, first: int, after: str | None, oldest_first: bool
+) -> WorksPage:
+    check_first(first, info.context.limits.max_first)
+    request = WorksRequest(researcher_id, first, parse_keyset_cursor(after), oldest_first)
+    page = await info.context.loaders.works.load(request)
+    for _, paper in page.papers:
+        info.context.loaders.paper.prime(paper.arxiv_id, paper)
+    return page
+
+
+async def load_topic_shares(info: Info, researcher_id: str, first: int) -> tuple[TopicShare, ...]:
+    check_first(first, info.context.limits.max_first)
+    return await info.context.loaders.topic_shares.load((researcher_id, first))
+
+
+async def load_collaborators(
+    info: Info, researcher_id: str, first: int, min_shared: int
+) -> tuple[Collaborator, ...]:
+    check_first(first, info.context.limits.max_first)
+    if min_shared < 1:
+        raise InvalidArgumentError(f"minSharedWorks must be at least 1 (got {min_shared})")
+    return await info.context.loaders.collaborators.load((researcher_id, first, min_shared))
+
+
+async def load_trust(info: Info, researcher: Researcher) -> Trust:
+    stats = await load_stats(info, researcher.id)
+    return compute_trust(
+        TrustInputs(
+            verification_level=researcher.verification_level,
+            claimed=researcher.claimed,
+            works=stats.works_count,
+            collaborators=stats.collaborators_count,
+            first_year=stats.first_year,
+            last_year=stats.last_year,
+        )
+    )
+
+
+async def search(
+    info: Info, query: str, first: int, after: str | None
+) -> tuple[int, int, list[Researcher]]:
+    """(total, offset of the page, researchers of the page plus one to tell hasNextPage)."""
+    check_first(first, info.context.limits.max_first)
+    text = clean_search(query)
+    offset = parse_offset_cursor(after)
+    total, ids = await search_researchers(info.context.reader, text, offset, first)
+    found = await info.context.loaders.researcher.load_many(ids)
+    return total, offset, [r for r in found if r is not None]
+
+
+def clean_search(query: str) -> str:
+    """Lucene syntax is not for API clients: search words, each optional, fuzzy on typos."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in query).split() if w]
+    if not words:
+        raise InvalidArgumentError("search: give at least one word or name")
+    if len(words) > 20:
+        raise InvalidArgumentError("search: at most 20 words")
+    return " ".join(f"{w}~" if len(w) > 4 else w for w in words)

@@ -1,0 +1,233 @@
+"""GraphQL types for researchers: the profile page in one object."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED
+from graphdb.researchers import Researcher as ResearcherRow
+from resolvers.context import Info
+from resolvers.graphs import load_slice
+from resolvers.graphslice import NodeKind
+from resolvers.ids import Kind, global_id
+from resolvers.pagination import keyset_cursor, offset_cursor
+from resolvers.researchers import (
+    load_collaborators,
+    load_stats,
+    load_topic_shares,
+    load_trust,
+    load_works,
+)
+from schema.graph import GraphSlice
+from schema.papers import Paper, PaperConnection, PaperEdge
+from schema.relay import Node, PageInfo
+from schema.topics import Institution, InstitutionAffiliation, Topic, TopicWorks
+from schema.trust import TrustSnapshot
+
+
+@strawberry.enum(description="Order of a researcher's works.")
+class WorksOrder(Enum):
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+
+
+@strawberry.type(
+    description="A co-author, with the works shared with the researcher and their years."
+)
+class Collaboration:
+    researcher: Researcher
+    shared_works_count: int
+    first_year: int | None
+    last_year: int | None
+
+
+@strawberry.type(
+    description=(
+        "A person (or a collaboration such as 'The BaBar Collaboration') who signed arXiv "
+        "papers. Identity follows docs/identity.md: name variants of one person are merged, "
+        "namesakes in unrelated fields are kept apart."
+    )
+)
+class Researcher(Node):
+    key: str = strawberry.field(description="The key in the graph (Researcher.id in Cypher).")
+    name: str = strawberry.field(description="The most complete spelling seen.")
+    name_variants: list[str] = strawberry.field(description="Every spelling seen on papers.")
+    field: str | None = strawberry.field(
+        description="The research field that scopes the identity (hep, astro, info, math, ...)."
+    )
+    is_collaboration: bool
+    open_to_collaborate: bool = strawberry.field(
+        description="Set by the researcher's approved claimant; false for unclaimed profiles."
+    )
+    row: strawberry.Private[ResearcherRow]
+
+    @strawberry.field(
+        description="The current institution (latest affiliation on papers); null: not imported."
+    )
+    async def affiliation(self, info: Info) -> Institution | None:
+        stats = await load_stats(info, self.key)
+        return (
+            InstitutionAffiliation.from_row(stats.affiliations[0]).institution
+            if stats.affiliations
+            else None
+        )
+
+    @strawberry.field(description="Every affiliation on the researcher's papers, latest first.")
+    async def institutions(self, info: Info) -> list[InstitutionAffiliation]:
+        stats = await load_stats(info, self.key)
+        return [InstitutionAffiliation.from_row(a) for a in stats.affiliations]
+
+    @strawberry.field(description="Works (papers) signed.")
+    async def works_count(self, info: Info) -> int:
+        return (await load_stats(info, self.key)).works_count
+
+    @strawberry.field(description="Users following this researcher.")
+    async def followers_count(self, info: Info) -> int:
+        return (await load_stats(info, self.key)).followers_count
+
+    @strawberry.field(description="Distinct arXiv categories over all works.")
+    async def topics_count(self, info: Info) -> int:
+        return (await load_stats(info, self.key)).topics_count
+
+    @strawberry.field(description="Distinct co-authors.")
+    async def collaborators_count(self, info: Info) -> int:
+        return (await load_stats(info, self.key)).collaborators_count
+
+    @strawberry.field(
+        description=(
+            f"Co-authors sharing at least {CLOSE_COLLABORATOR_MIN_SHARED} works with the "
+            "researcher."
+        )
+    )
+    async def close_collaborators_count(self, info: Info) -> int:
+        return (await load_stats(info, self.key)).close_collaborators_count
+
+    @strawberry.field(description="Year of the first work.")
+    async def first_year(self, info: Info) -> int | None:
+        return (await load_stats(info, self.key)).first_year
+
+    @strawberry.field(description="Year of the latest work.")
+    async def last_year(self, info: Info) -> int | None:
+        return (await load_stats(info, self.key)).last_year
+
+    @strawberry.field(description="Works, newest first by default; keyset cursors.")
+    async def works(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        order_by: WorksOrder = WorksOrder.NEWEST,
+    ) -> PaperConnection:
+        page = await load_works(info, self.key, first, after, order_by is WorksOrder.OLDEST)
+        edges = [
+            PaperEdge(cursor=keyset_cursor(key), node=Paper.from_row(paper))
+            for key, paper in page.papers
+        ]
+        return PaperConnection(
+            total_count=page.total,
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(description="Topics ranked by the number of works in each, then code.")
+    async def topics(self, info: Info, first: int = 10) -> list[TopicWorks]:
+        shares = await load_topic_shares(info, self.key, first)
+        rows = await info.context.loaders.topic.load_many([s.code for s in shares])
+        return [
+            TopicWorks(topic=Topic.from_row(row), works_count=share.works)
+            for share, row in zip(shares, rows, strict=True)
+            if row is not None
+        ]
+
+    @strawberry.field(
+        description=(
+            "Co-authors ranked by shared works, then by the most recent shared year, then name. "
+            "minSharedWorks filters; the default lists every co-author."
+        )
+    )
+    async def close_collaborators(
+        self, info: Info, first: int = 10, min_shared_works: int = 1
+    ) -> list[Collaboration]:
+        found = await load_collaborators(info, self.key, first, min_shared_works)
+        rows = await info.context.loaders.researcher.load_many([c.researcher_id for c in found])
+        return [
+            Collaboration(
+                researcher=Researcher.from_row(row),
+                shared_works_count=c.shared_works,
+                first_year=c.first_year,
+                last_year=c.last_year,
+            )
+            for c, row in zip(found, rows, strict=True)
+            if row is not None
+        ]
+
+    @strawberry.field(description="The trust snapshot shown on the profile.")
+    async def trust(self, info: Info) -> TrustSnapshot:
+        return TrustSnapshot.from_trust(await load_trust(info, self.row))
+
+    @strawberry.field(description="The research graph around this researcher.")
+    async def context(
+        self,
+        info: Info,
+        depth: int = 1,
+        limit: int = 100,
+        kinds: list[NodeKind] | None = None,
+    ) -> GraphSlice | None:
+        found = await load_slice(info, self.key, depth, limit, kinds)
+        return GraphSlice.from_slice(found) if found else None
+
+    @classmethod
+    def from_row(cls, row: ResearcherRow) -> Researcher:
+        return cls(
+            id=strawberry.ID(global_id(Kind.RESEARCHER, row.id)),
+            key=row.id,
+            name=row.name,
+            name_variants=list(row.name_variants),
+            field=row.field,
+            is_collaboration=row.is_collaboration,
+            open_to_collaborate=row.open_to_collaborate,
+            row=row,
+        )
+
+
+@strawberry.type
+class ResearcherEdge:
+    cursor: str
+    node: Researcher
+
+
+@strawberry.type(description="A page of researchers.")
+class ResearcherConnection:
+    total_count: int
+    edges: list[ResearcherEdge]
+    page_info: PageInfo
+
+    @strawberry.field(description="The researchers of this page (the nodes of `edges`).")
+    def nodes(self) -> list[Researcher]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def from_page(
+        cls, total: int, offset: int, rows: list[ResearcherRow], first: int
+    ) -> ResearcherConnection:
+        edges = [
+            ResearcherEdge(cursor=offset_cursor(offset + i), node=Researcher.from_row(row))
+            for i, row in enumerate(rows[:first])
+        ]
+        return cls(
+            total_count=total,
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=offset + first < total,
+                has_previous_page=offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
