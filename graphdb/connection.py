@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -63,6 +65,7 @@ class QueryCost:
     round_trips: int = 0
     db_time_ms: int = 0
     wall_time_ms: float = 0.0
+    by_function: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(slots=True)
@@ -80,11 +83,14 @@ class GraphReader:
     async def read(
         self, cypher: LiteralString, parameters: Mapping[str, Any] | None = None
     ) -> list[neo4j.Record]:
+        # The calling graphdb function names the query in the debug cost report.
+        self.cost.by_function[sys._getframe(1).f_code.co_name] += 1
         return await self._run(cypher, parameters, RoutingControl.READ)
 
     async def write(
         self, cypher: LiteralString, parameters: Mapping[str, Any] | None = None
     ) -> list[neo4j.Record]:
+        self.cost.by_function[sys._getframe(1).f_code.co_name] += 1
         return await self._run(cypher, parameters, RoutingControl.WRITE)
 
     async def _run(

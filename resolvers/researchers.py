@@ -72,18 +72,22 @@ async def search(
 ) -> tuple[int, int, list[Researcher]]:
     """(total, offset of the page, researchers of the page plus one to tell hasNextPage)."""
     check_first(first, info.context.limits.max_first)
-    text = clean_search(query)
+    text = clean_search(query, fuzzy=True)
     offset = parse_offset_cursor(after)
     total, ids = await search_researchers(info.context.reader, text, offset, first)
     found = await info.context.loaders.researcher.load_many(ids)
     return total, offset, [r for r in found if r is not None]
 
 
-def clean_search(query: str) -> str:
-    """Lucene syntax is not for API clients: search words, each optional, fuzzy on typos."""
+def clean_search(query: str, *, fuzzy: bool = False) -> str:
+    """Lucene syntax is not for API clients: plain words, any of which may match.
+
+    Names are matched fuzzily (a typo still finds the person); titles and abstracts are not,
+    since fuzzy terms cost ten times as much over long texts.
+    """
     words = [w for w in "".join(c if c.isalnum() else " " for c in query).split() if w]
     if not words:
         raise InvalidArgumentError("search: give at least one word or name")
     if len(words) > 20:
         raise InvalidArgumentError("search: at most 20 words")
-    return " ".join(f"{w}~" if len(w) > 4 else w for w in words)
+    return " ".join(f"{w}~" if fuzzy and len(w) > 4 else w for w in words)

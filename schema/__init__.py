@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
 
-from schema.extensions import build_extensions
+from schema.extensions import build_extensions, is_unexpected
 from schema.query import Query
 from scholargraph.settings import Limits
+
+
+class Schema(strawberry.Schema):
+    """Logs only unexpected errors: a bad id or an exceeded limit is the client's, not ours."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [e for e in errors if is_unexpected(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 def build_schema(limits: Limits) -> strawberry.Schema:
@@ -14,7 +27,7 @@ def build_schema(limits: Limits) -> strawberry.Schema:
     from schema.researchers import Researcher
     from schema.topics import Institution, Topic
 
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         types=[Researcher, Paper, Topic, Institution],
         extensions=build_extensions(limits),

@@ -49,14 +49,23 @@ class ErrorCodes(SchemaExtension):
 
 
 class Neo4jCost(SchemaExtension):
-    """With SCHOLARGRAPH_DEBUG=1: `extensions.neo4j.{roundTrips, dbTimeMs}` on every response."""
+    """With SCHOLARGRAPH_DEBUG=1: `extensions.neo4j.{roundTrips, dbTimeMs, queries}`.
+
+    `queries` counts round trips per graphdb function, so a client sees which fields cost what.
+    """
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
         if not getattr(context, "debug", False):
             return {}
         cost = context.reader.cost
-        return {"neo4j": {"roundTrips": cost.round_trips, "dbTimeMs": cost.db_time_ms}}
+        return {
+            "neo4j": {
+                "roundTrips": cost.round_trips,
+                "dbTimeMs": cost.db_time_ms,
+                "queries": dict(sorted(cost.by_function.items())),
+            }
+        }
 
 
 def build_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:

@@ -358,6 +358,9 @@ class LocalNeo4j:
             "server.memory.heap.max_size": self.heap,
             "server.memory.pagecache.size": self.pagecache,
             "db.tx_log.rotation.retention_policy": "2 files",
+            # Transaction timeouts are enforced by a monitor; the default 2 s check would let a
+            # request run well past the API's time limit.
+            "db.transaction.monitor.check.interval": "50ms",
             "server.directories.data": str(self.data_dir),
             "server.directories.logs": str(self.logs_dir),
             "server.directories.run": str(self.home / "run"),

@@ -21,7 +21,8 @@ from graphdb.migrations import apply_migrations
 from scholargraph.app import create_app
 from scholargraph.localneo4j import LocalNeo4j
 from scholargraph.settings import Settings, load_settings
-from tests.sample_data import arxiv_data_dir, sample_dir  # noqa: F401  (fixture re-export)
+from tests.sample_data import arxiv_data_dir as arxiv_data_dir  # re-exported fixture
+from tests.sample_data import sample_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,3 +108,62 @@ def cli_env(neo4j_info: ConnectionInfo, tmp_path: Path) -> dict[str, str]:
         SCHOLARGRAPH_HOME=str(tmp_path / "home"),
     )
     return env
+
+
+SAMPLE_MARKER = "MATCH (m:TestDataset {name: 'arxiv-sample'}) RETURN count(m) AS n"
+
+
+@pytest.fixture
+def sample_graph(
+    driver: Driver,
+    settings: Settings,
+    arxiv_data_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Driver:
+    """The whole arXiv sample, loaded once and reloaded only after a test wiped the graph.
+
+    Tests using it must not write. Tests are ordered so that they run before the ones that
+    wipe (see pytest_collection_modifyitems).
+    """
+    from tests.loading import load_files
+
+    if driver.execute_query(SAMPLE_MARKER).records[0]["n"] == 0:
+        wipe_graph(driver)
+        quarantine = tmp_path_factory.mktemp("sample") / "quarantine.jsonl"
+        report = load_files(driver, settings, [arxiv_data_dir], quarantine, batch_size=1000)
+        assert report.quarantined == 0
+        driver.execute_query("CREATE (:TestDataset {name: 'arxiv-sample'})")
+    return driver
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the read-only tests on the loaded sample first, so it is loaded once."""
+    items.sort(key=lambda item: "sample_graph" not in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def api_url(settings: Settings, neo4j_info: ConnectionInfo, driver: Driver) -> Iterator[str]:
+    """The real app served by uvicorn on a free loopback port: tests talk HTTP to it."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings, neo4j_info), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

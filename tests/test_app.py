@@ -81,7 +81,7 @@ def test_malformed_id_is_a_precise_error(client: TestClient) -> None:
     body = client.post("/graphql", json={"query": PAPER_QUERY, "variables": {"id": "nope"}}).json()
     assert body["data"] == {"paper": None}
     [error] = body["errors"]
-    assert "is not an arXiv id" in error["message"]
+    assert "is not a Paper id" in error["message"]
     assert error["extensions"]["code"] == "INVALID_ID"
 
 

@@ -1,0 +1,202 @@
+"""Round trips bounded by nesting, request limits, precise errors, timeouts, schema export."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from graphdb.connection import ConnectionInfo
+from schema import build_schema
+from scholargraph.app import create_app
+from scholargraph.settings import Settings
+from tests.loading import load_files
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGE = """
+query Page($id: ID!) {
+  researcher(id: $id) {
+    name affiliation { name } worksCount followersCount topicsCount closeCollaboratorsCount
+    trust { score label }
+    topics(first: 5) { topic { code name } worksCount }
+    closeCollaborators(first: 10) { researcher { name } sharedWorksCount }
+    works(first: 100) { totalCount edges { node {
+      title year authors { name } topics { code } authorships { printedName institutions { name } }
+    } } }
+    context(limit: 50) { nodes { id } edges { source } }
+  }
+}
+"""
+
+
+def kaggle(arxiv_id: str, authors: list[tuple[str, str]], category: str, day: int) -> str:
+    return json.dumps(
+        {
+            "id": arxiv_id,
+            "submitter": None,
+            "authors": ", ".join(f"{f} {k} (University of {k})" for k, f in authors),
+            "title": f"Paper {arxiv_id}",
+            "comments": None,
+            "journal-ref": None,
+            "doi": None,
+            "report-no": None,
+            "categories": category,
+            "license": None,
+            "abstract": "About something.",
+            "versions": [
+                {
+                    "version": "v1",
+                    "created": f"Mon, {1 + day % 28} Jan {2000 + day % 20} 10:00:00 GMT",
+                }
+            ],
+            "update_date": "2021-01-04",
+            "authors_parsed": [[k, f, ""] for k, f in authors],
+        }
+    )
+
+
+@pytest.fixture
+def prolific_graph(clean_graph: Driver, settings: Settings, tmp_path: Path) -> Driver:
+    """Ada Lovelace with 120 works (3 co-authors each, from a pool of 40), Solo with one."""
+    lines = [
+        kaggle(
+            f"2101.{i:05d}",
+            [("Lovelace", "Ada"), *((f"Person{(i + j) % 40}", "Pat") for j in range(3))],
+            "cs.LG cs.AI" if i % 2 else "cs.AI",
+            i,
+        )
+        for i in range(120)
+    ]
+    lines.append(kaggle("2102.00001", [("Solo", "Sam"), ("Person1", "Pat")], "cs.AI", 3))
+    source = tmp_path / "prolific.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    load_files(clean_graph, settings, [source], tmp_path / "q.jsonl")
+    return clean_graph
+
+
+def researcher_id(driver: Driver, name: str) -> str:
+    records = driver.execute_query("MATCH (r:Researcher {name: $n}) RETURN r.id AS id", n=name)
+    return str(records.records[0]["id"])
+
+
+def post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert "Traceback" not in response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+# PAGE nests 4 levels of relationships over 11 loaders; a loader can fire once per level it
+# appears in, whatever the number of results (which DataLoader wave a key lands in depends on
+# timing, so the exact count may differ by a query or two between runs).
+ROUND_TRIP_BOUND = 16
+
+
+def test_round_trips_depend_on_nesting_not_on_results(
+    prolific_graph: Driver, client: TestClient
+) -> None:
+    ada, sam = (
+        researcher_id(prolific_graph, "Ada Lovelace"),
+        researcher_id(prolific_graph, "Sam Solo"),
+    )
+    big = post(client, PAGE, id=ada)
+    small = post(client, PAGE, id=sam)
+    assert "errors" not in big and "errors" not in small
+    assert big["data"]["researcher"]["worksCount"] == 120
+    assert len(big["data"]["researcher"]["works"]["edges"]) == 100
+    assert small["data"]["researcher"]["worksCount"] == 1
+    for body in (big, small):
+        cost = body["extensions"]["neo4j"]
+        assert cost["roundTrips"] <= ROUND_TRIP_BOUND, cost
+        assert max(cost["queries"].values()) <= 3, cost  # per loader: once per level at most
+        assert sum(cost["queries"].values()) == cost["roundTrips"]
+    # Ten times the works of the page: the same order of round trips, not ten times more.
+    ten = post(client, PAGE.replace("works(first: 100)", "works(first: 10)"), id=ada)
+    assert (
+        abs(ten["extensions"]["neo4j"]["roundTrips"] - big["extensions"]["neo4j"]["roundTrips"])
+        <= 2
+    )
+
+
+def test_without_dataloaders_round_trips_grow_with_results(
+    prolific_graph: Driver, settings: Settings, neo4j_info: ConnectionInfo
+) -> None:
+    unbatched = replace(settings, dataloaders=False)
+    with TestClient(create_app(unbatched, neo4j_info)) as client:
+        body = post(client, PAGE, id=researcher_id(prolific_graph, "Ada Lovelace"))
+    assert body["extensions"]["neo4j"]["roundTrips"] > 200
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "fragment"),
+    [
+        ('{ researcher(id: "nope") { name } }', "INVALID_ID", "is not a Researcher id"),
+        ('{ paper(arxivId: "12345") { title } }', "INVALID_ID", "is not a Paper id"),
+        ('{ node(id: "Planet:x") { id } }', "INVALID_ID", "is not a global id"),
+        ('{ researchers(search: "a", first: 101) { totalCount } }', "LIMIT_EXCEEDED", "first"),
+        ('{ researchers(search: "--") { totalCount } }', "INVALID_ARGUMENT", "at least one word"),
+        (
+            '{ researchers(search: "Lovelace", after: "bm90LWEtY3Vyc29y") { totalCount } }',
+            "INVALID_CURSOR",
+            "not a cursor",
+        ),
+        (
+            '{ papers(search: "paper", yearFrom: 2020, yearTo: 2010) { totalCount } }',
+            "INVALID_ARGUMENT",
+            "yearFrom",
+        ),
+    ],
+)
+def test_bad_requests_get_precise_errors(
+    prolific_graph: Driver, client: TestClient, query: str, code: str, fragment: str
+) -> None:
+    body = post(client, query)
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == code
+    assert fragment in error["message"]
+
+
+def test_graph_arguments_are_bounded(prolific_graph: Driver, client: TestClient) -> None:
+    rid = researcher_id(prolific_graph, "Ada Lovelace")
+    for args, fragment in (("depth: 3", "depth must be"), ("limit: 100000", "limit must be")):
+        body = post(client, f'{{ researchGraph(centerId: "{rid}", {args}) {{ truncated }} }}')
+        assert fragment in body["errors"][0]["message"]
+        assert body["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+
+def test_missing_things_are_null(clean_graph: Driver, client: TestClient) -> None:
+    body = post(
+        client,
+        '{ researcher(id: "r-0000000000000000") { name } topic(code: "cs.XX") { name } '
+        'institution(id: "ror:000000000") { name } }',
+    )
+    assert body == {
+        "data": {"researcher": None, "topic": None, "institution": None},
+        "extensions": body["extensions"],
+    }
+
+
+def test_query_depth_aliases_and_tokens_are_limited(client: TestClient) -> None:
+    deep = '{ researcher(id: "r-0000000000000000") { ' + "closeCollaborators { researcher { " * 6
+    deep += "name" + " } }" * 6 + " } }"
+    body = post(client, deep)
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    aliases = "{ " + " ".join(f'a{i}: paper(arxivId: "0704.0001") {{ title }}' for i in range(40))
+    body = post(client, aliases + " }")
+    assert "aliases" in body["errors"][0]["message"].lower()
+    tokens = "{ " + " ".join(f"a{i}: __typename" for i in range(1500)) + " }"
+    body = post(client, tokens)
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+def test_exported_schema_is_current(settings: Settings) -> None:
+    exported = (ROOT / "schema.graphql").read_text()
+    assert exported == build_schema(settings.limits).as_str() + "\n", (
+        "schema.graphql is stale: run `make schema` and commit it"
+    )
