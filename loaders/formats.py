@@ -51,12 +51,17 @@ def detect_format(path: Path) -> Format:
 
 
 def _json_kind(path: Path, head: bytes) -> Format:
-    first_line = head.split(b"\n", 1)[0]
-    try:
-        first = json.loads(first_line)
-    except ValueError:
-        first = None
-    if isinstance(first, dict) and "id" in first and ("title" in first or "authors" in first):
+    # A broken first line must not hide a JSON-lines file: look at the lines the head holds,
+    # and trust a .jsonl/.ndjson name, so the bad lines are quarantined, not the whole file.
+    for line in head.split(b"\n")[:50]:
+        try:
+            first = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(first, dict) and "id" in first and ("title" in first or "authors" in first):
+            return "kaggle-jsonl"
+    suffixes = [s for s in path.suffixes if s != ".gz"]
+    if suffixes and suffixes[-1] in (".jsonl", ".ndjson"):
         return "kaggle-jsonl"
     member = _FIRST_MEMBER.match(head.decode("utf-8", "replace"))
     if member is not None and member.group(2) == "{":

@@ -28,7 +28,7 @@ from graphdb.ingest import (
     fetch_checkpoint,
     write_batch,
 )
-from loaders.formats import Format, detect_format, iter_records
+from loaders.formats import Format, UnknownFormatError, detect_format, iter_records
 from loaders.quarantine import Quarantine
 from loaders.records import PaperRecord, RejectedRecord
 from loaders.rows import RowBuilder
@@ -81,7 +81,10 @@ def fingerprint(path: Path) -> str:
 
 def count_records(path: Path, kind: Format | None = None) -> int | None:
     """A fast byte scan for the progress bar's total (None when it cannot be known cheaply)."""
-    kind = kind or detect_format(path)
+    try:
+        kind = kind or detect_format(path)
+    except (UnknownFormatError, OSError):
+        return None
     needle = {"kaggle-jsonl": b"\n", "oai-pmh": b"<record", "atom": b"<entry"}.get(kind)
     if needle is None:
         return None
@@ -200,7 +203,13 @@ class Loader:
         report.per_file[source] = report.records
 
     def _records(self, path: Path) -> Iterator[PaperRecord | RejectedRecord]:
-        yield from iter_records(path, self.rows.taxonomy)
+        try:
+            records = iter_records(path, self.rows.taxonomy)
+        except (UnknownFormatError, OSError) as error:
+            # A whole file we cannot read is reported like a bad record, and the load goes on.
+            yield RejectedRecord(str(path), 1, "record", None, str(error))
+            return
+        yield from records
 
     def _batch(
         self, rows: list[PaperRow], source: str, print_: str, position: int, *, done: bool
