@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from neo4j import Driver
@@ -49,7 +49,6 @@ class LoadReport:
     quarantined: int = 0
     seconds: float = 0.0
     identities: ResolutionReport | None = None
-    per_file: dict[str, int] = field(default_factory=dict)
 
     @property
     def papers_per_second(self) -> float:
@@ -200,7 +199,6 @@ class Loader:
                 batches.put(self._batch(rows, source, print_, last_location, done=False))
                 rows = []
         batches.put(self._batch(rows, source, print_, last_location, done=True))
-        report.per_file[source] = report.records
 
     def _records(self, path: Path) -> Iterator[PaperRecord | RejectedRecord]:
         try:

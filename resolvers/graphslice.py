@@ -102,7 +102,6 @@ def build_slice(hood: Neighbourhood, limit: int, kinds: Iterable[NodeKind] | Non
         institution_weight[f.institution_id] += factor * max(1, f.works)
         institution_names[f.institution_id] = f.name
 
-    years = {p.arxiv_id: p.year for p in hood.papers}
     candidates: dict[NodeKind, list[SliceNode]] = {
         NodeKind.PAPER: [
             SliceNode(global_id(Kind.PAPER, p.arxiv_id), NodeKind.PAPER, p.title,
@@ -133,7 +132,7 @@ def build_slice(hood: Neighbourhood, limit: int, kinds: Iterable[NodeKind] | Non
     top = max((n.weight for n in chosen), default=1.0)
     nodes = (SliceNode(center, NodeKind.RESEARCHER, hood.center_name, max(top, 1.0)), *chosen)
     kept = {n.id for n in nodes}
-    edges = _edges(hood, kept, center, researcher_weight, own, years)
+    edges = _edges(hood, kept, center, own)
     return Slice(center, nodes, edges, truncated=len(chosen) < total, candidates=total)
 
 
@@ -155,12 +154,7 @@ def _fill(candidates: dict[NodeKind, list[SliceNode]], places: int) -> list[Slic
 
 
 def _edges(
-    hood: Neighbourhood,
-    kept: set[str],
-    center: str,
-    researcher_weight: dict[str, float],
-    own: set[str],
-    years: dict[str, int | None],
+    hood: Neighbourhood, kept: set[str], center: str, own: set[str]
 ) -> tuple[SliceEdge, ...]:
     edges: set[SliceEdge] = set()
     for a in hood.authorships:
