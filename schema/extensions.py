@@ -10,8 +10,10 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from graphdb.errors import DatabaseUnavailableError, QueryTimeoutError
@@ -71,6 +73,10 @@ class Neo4jCost(SchemaExtension):
 def build_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     # Factories, so that every request gets fresh extension instances.
     return [
+        # Parsing and validating a document costs more than a typical page's Python work;
+        # explorer UIs send the same few documents over and over.
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=limits.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
