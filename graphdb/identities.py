@@ -1,7 +1,9 @@
 """Settling researcher identities after a load: merges, names and affiliations.
 
-The writer labels every researcher it touches `PendingIdentity`. For each *block* (surname,
-initial, field) holding a pending researcher this module, in order:
+The writer labels every researcher it touches `PendingBlock`, and those whose names or
+affiliations changed `PendingIdentity`. For each *contested block* (surname, initial, field:
+a block with an initials-only researcher, or with an earlier merge) that holds a pending
+researcher, this module, in order:
 
 1. undoes earlier merges in the block (an alias's AUTHORED edges go back to it), so that the
    decision below is made afresh from all the evidence now in the graph;
@@ -10,9 +12,12 @@ initial, field) holding a pending researcher this module, in order:
    more co-authors than any other; never one that signed a paper beside it;
 3. merges: its AUTHORED edges move to the target (marked `viaAlias`), a
    `(:ResearcherAlias {id})-[:ALIAS_OF]->(:Researcher)` keeps the old id resolvable;
-4. recomputes, for every pending researcher, the name variants (from the names printed on its
-   AUTHORED edges), the display name and `AFFILIATED_WITH`, deletes researchers left with no
-   relationship at all, and clears the label.
+4. recomputes, for every `PendingIdentity` researcher (and those a merge touched), the name
+   variants (from the names printed on its AUTHORED edges), the display name and
+   `AFFILIATED_WITH`, deletes researchers left with no relationship at all, and clears the
+   labels.
+
+Blocks without an initials-only researcher need no decision, which keeps this step small.
 
 Decisions for all blocks are taken before any merge is applied, so they do not depend on the
 order in which blocks are processed; with 1. this makes the outcome a function of the data.
@@ -26,10 +31,24 @@ from typing import LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction
 
-PENDING_BLOCKS: LiteralString = """
-MATCH (r:PendingIdentity)
-WHERE NOT r.isCollaboration
-RETURN DISTINCT r.block AS block
+CONTESTED_BLOCKS: LiteralString = """
+CALL () {
+  MATCH (r:PendingBlock) RETURN r
+  UNION
+  MATCH (r:PendingIdentity) RETURN r
+}
+WITH DISTINCT r.block AS block WHERE block IS NOT NULL
+WITH block
+WHERE EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
+   OR EXISTS { MATCH (:ResearcherAlias {block: block}) }
+RETURN block
+"""
+
+CLEAR_PENDING_BLOCKS: LiteralString = """
+MATCH (r:PendingBlock)
+WITH r LIMIT $chunk
+REMOVE r:PendingBlock
+RETURN count(r) AS cleared
 """
 
 PENDING_IDS: LiteralString = """
@@ -153,8 +172,8 @@ def resolve_pending_identities(
     driver: Driver, database: str, chunk: int = 2000
 ) -> ResolutionReport:
     """Settle every pending researcher; safe to run again after a crash (it is idempotent)."""
-    records, _, _ = driver.execute_query(PENDING_BLOCKS, database_=database)
-    blocks = sorted(r["block"] for r in records if r["block"] is not None)
+    records, _, _ = driver.execute_query(CONTESTED_BLOCKS, database_=database)
+    blocks = sorted({r["block"] for r in records})
     with driver.session(database=database) as session:
         for part in _chunks(blocks, chunk):
             session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
@@ -171,6 +190,8 @@ def resolve_pending_identities(
             session.execute_write(
                 _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
             )
+        while session.execute_write(_cleared, CLEAR_PENDING_BLOCKS, {"chunk": 10_000}):
+            pass
     return ResolutionReport(blocks=len(blocks), merged=merged, refreshed=len(ids))
 
 
@@ -182,6 +203,11 @@ def _fetch(
     tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /
 ) -> list[list[str]]:
     return [[str(v) for v in record.values()] for record in tx.run(query, parameters)]
+
+
+def _cleared(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> int:
+    record = tx.run(query, parameters).single()
+    return int(record["cleared"]) if record else 0
 
 
 def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> int:

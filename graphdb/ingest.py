@@ -6,8 +6,9 @@ graph agree, and re-running from the checkpoint ends in the graph an uninterrupt
 
 A paper whose `contentHash` is unchanged is left alone. A changed paper gets its properties
 replaced and its AUTHORED / IN_TOPIC edges rebuilt, so a newer version never leaves stale edges.
-Researchers a batch touches are labelled `PendingIdentity`; `graphdb.identities` settles them
-once the load's batches are in (merges of name variants, names, `AFFILIATED_WITH`).
+Researchers a batch touches are labelled `PendingBlock` (their block's merge decision may
+change) and, when their names or affiliations changed, `PendingIdentity`; `graphdb.identities`
+settles both once the load's batches are in.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ UNWIND $arxivIds AS id
 MATCH (p:Paper {arxivId: id})
 CALL (p) {
   MATCH (p)<-[a:AUTHORED]-(r)
-  SET r:PendingIdentity
+  SET r:PendingIdentity:PendingBlock
   DELETE a
 }
 CALL (p) {
@@ -127,9 +128,10 @@ CALL (p) {
 }
 """
 
-# A new researcher gets its names from this batch; every touched researcher is labelled
-# PendingIdentity, and `graphdb.identities` later settles merges, names and affiliations from
-# the AUTHORED edges, so the result does not depend on batch boundaries or load order.
+# A new researcher gets its names from this batch. Every touched researcher is labelled
+# PendingBlock; one whose names or affiliations changed also PendingIdentity. The labels survive
+# a crash, and `graphdb.identities` settles them from the AUTHORED edges after the batches, so
+# the result depends neither on batch boundaries nor on load order.
 UPSERT_RESEARCHERS: LiteralString = """
 UNWIND $researchers AS row
 MERGE (r:Researcher {id: row.id})
@@ -137,6 +139,9 @@ ON CREATE SET r.nameKey = row.nameKey, r.field = row.field, r.block = row.block,
               r.initialsOnly = row.initialsOnly, r.initials = row.initials,
               r.isCollaboration = row.isCollaboration,
               r.nameVariants = row.names, r.name = row.name, r.nameVariantsText = row.namesText
+SET r:PendingBlock
+WITH r, row
+WHERE row.hasInstitutions OR any(n IN row.names WHERE NOT n IN r.nameVariants)
 SET r:PendingIdentity
 """
 
@@ -246,9 +251,12 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                     "initials": author["initials"],
                     "isCollaboration": author["isCollaboration"],
                     "names": [],
+                    "hasInstitutions": False,
                 }
             if author["name"] not in entry["names"]:
                 entry["names"].append(author["name"])
+            if author["institutionIds"]:
+                entry["hasInstitutions"] = True
             authored.append(
                 {
                     "researcherId": author["id"],
