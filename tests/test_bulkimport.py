@@ -1,0 +1,134 @@
+"""The neo4j-admin import path builds the graph the transactional loader builds.
+
+The import needs a stopped server, so this test runs its own temporary server home: it loads a
+real subset transactionally, takes a canonical snapshot, replaces the database by a bulk
+import of the same files and compares. The subset is the Kaggle file followed by the OAI page
+holding the same 1,000 ids, so later copies replacing earlier ones are exercised too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graphdb.connection import ConnectionInfo, open_driver
+from graphdb.migrations import apply_migrations
+from loaders.bulkimport import ARRAY_DELIMITER, ImportWriter
+from loaders.ingest import Loader
+from loaders.quarantine import Quarantine
+from scholargraph.bulkload import import_into
+from scholargraph.loading import row_builder
+from scholargraph.localneo4j import LocalNeo4j
+from scholargraph.settings import Settings
+from tests.graph_snapshot import snapshot
+
+pytestmark = pytest.mark.timeout(240)
+
+
+@pytest.fixture(scope="module")
+def own_server(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalNeo4j]:
+    if os.environ.get("SCHOLARGRAPH_TEST_NEO4J_URI"):
+        pytest.skip("the import needs a local server home it may stop")
+    server = LocalNeo4j(
+        home=tmp_path_factory.mktemp("bulk-neo4j"),
+        cache_dir=settings.cache_dir,
+        version=settings.neo4j_version,
+        heap="1g",
+        pagecache="256m",
+        preferred_ports=(7691, 7478),
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def _driver(server: LocalNeo4j) -> Driver:
+    state = server.read_state()
+    assert state is not None
+    return open_driver(ConnectionInfo(state.uri, "neo4j", state.password))
+
+
+def _subset(data_dir: Path) -> list[Path]:
+    return [
+        data_dir / "kaggle_neo4j_graph_builder" / "arxiv-metadata.jsonl",
+        data_dir / "oai_arxiv_recommender" / "listrecords_arXiv_page00.xml.gz",
+    ]
+
+
+@pytest.mark.sample
+def test_import_builds_the_transactional_graph(
+    own_server: LocalNeo4j, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
+) -> None:
+    rows = row_builder(settings, arxiv_data_dir / "taxonomy_arxiv_base")
+    files = _subset(arxiv_data_dir)
+    with _driver(own_server) as driver:
+        apply_migrations(driver, "neo4j")
+        with Quarantine(tmp_path / "q1.jsonl") as quarantine:
+            Loader(driver, "neo4j", rows, quarantine, batch_size=500).load(files)
+        driver.execute_query("MATCH (c:IngestCheckpoint) DELETE c")
+        loaded = snapshot(driver)
+
+    report = import_into(own_server, files, rows, quarantine_path=tmp_path / "q2.jsonl")
+
+    with _driver(own_server) as driver:
+        imported = snapshot(driver)
+        pending, _, _ = driver.execute_query("MATCH (r:PendingIdentity) RETURN count(r) AS n")
+    assert report.records == 2000
+    assert report.papers == 1000
+    assert report.updated + report.unchanged + report.stale == 1000
+    assert pending[0]["n"] == 0
+    assert imported["counts"] == loaded["counts"]
+    for part in ("papers", "researchers", "others"):
+        assert _differences(imported[part], loaded[part]) == [], part
+
+
+def _differences(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> list[str]:
+    """The first few differing (entity, key) pairs, readable in a failure message."""
+    found: list[str] = []
+    for a, b in zip(got, want, strict=True):
+        flat_a = {**a.get("props", {}), **{k: v for k, v in a.items() if k != "props"}}
+        flat_b = {**b.get("props", {}), **{k: v for k, v in b.items() if k != "props"}}
+        for key in sorted(set(flat_a) | set(flat_b)):
+            if flat_a.get(key, "<absent>") != flat_b.get(key, "<absent>"):
+                found.append(
+                    f"{a.get('id')} {key}: {flat_a.get(key, '<absent>')!r} "
+                    f"!= {flat_b.get(key, '<absent>')!r}"
+                )
+        if len(found) >= 8:
+            break
+    return found
+
+
+def test_later_copies_replace_earlier_ones_unless_older(tmp_path: Path, settings: Settings) -> None:
+    from datetime import date
+
+    from loaders.records import Author, PaperRecord
+
+    def record(title: str, updated: date) -> PaperRecord:
+        author = Author("Ada Lovelace", "Lovelace", "Ada", None, ("Analytical Society",), False)
+        return PaperRecord(
+            "0704.0001", title, "", (author,), ("cs.LG",), (), updated, updated, (),
+            None, None, None, None, None, None, "x", 1,
+        )  # fmt: skip
+
+    writer = ImportWriter(tmp_path, row_builder(settings, tmp_path / "none", tmp_path / "none"))
+    writer.add(record("First", date(2020, 1, 1)))
+    writer.add(record("Second", date(2021, 1, 1)))
+    writer.add(record("Older", date(2019, 1, 1)))
+    writer.add(record("Second", date(2021, 1, 1)))
+    files = writer.finish()
+    assert (writer.report.papers, writer.report.updated) == (1, 1)
+    assert (writer.report.stale, writer.report.unchanged) == (1, 1)
+    papers = dict(files.nodes)["Paper"].read_text().splitlines()
+    assert len(papers) == 2 and papers[1].split(",")[2] == '"Second"'
+    affiliated = (tmp_path / "affiliated_with.csv").read_text().splitlines()
+    assert len(affiliated) == 2 and affiliated[1].endswith(",1,2021,2021")
+    researchers = (tmp_path / "researchers.csv").read_text().splitlines()
+    assert len(researchers) == 2 and ARRAY_DELIMITER not in researchers[1].split(",")[1]
