@@ -79,6 +79,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "FOR (c:IngestCheckpoint) REQUIRE c.source IS UNIQUE",
         ),
     ),
+    Migration(
+        3,
+        "accounts, claims and invitations (docs/accounts.md)",
+        (
+            "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE",
+            "CREATE CONSTRAINT user_email IF NOT EXISTS FOR (u:User) REQUIRE u.email IS UNIQUE",
+            "CREATE CONSTRAINT user_oidc_subject IF NOT EXISTS "
+            "FOR (u:User) REQUIRE u.oidcSubject IS UNIQUE",
+            "CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (c:Claim) REQUIRE c.id IS UNIQUE",
+            # Only an APPROVED claim carries approvedFor (the researcher's id): at most one
+            # approved claim per researcher, whatever races.
+            "CREATE CONSTRAINT claim_approved_for IF NOT EXISTS "
+            "FOR (c:Claim) REQUIRE c.approvedFor IS UNIQUE",
+            # Only a PENDING claim carries openKey ('<user id>|<researcher id>'): one pending
+            # claim per user and researcher.
+            "CREATE CONSTRAINT claim_open_key IF NOT EXISTS "
+            "FOR (c:Claim) REQUIRE c.openKey IS UNIQUE",
+            "CREATE INDEX claim_status IF NOT EXISTS FOR (c:Claim) ON (c.status)",
+            "CREATE CONSTRAINT invitation_id IF NOT EXISTS "
+            "FOR (i:Invitation) REQUIRE i.id IS UNIQUE",
+        ),
+    ),
 )
 
 APPLIED_QUERY: LiteralString = """

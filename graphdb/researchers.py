@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
 from graphdb.papers import PAPER_FIELDS, Paper, paper_from_map
+from graphdb.values import to_datetime
 
 CLOSE_COLLABORATOR_MIN_SHARED = 2
 
@@ -39,6 +41,10 @@ class Researcher:
     open_to_collaborate: bool
     claimed: bool
     verification_level: int
+    claimant_id: str | None = None  # the user holding the approved claim (docs/accounts.md)
+    claimant_since: datetime | None = None  # when that user's account was created
+    orcid_verified: bool = False  # the claimant's ORCID iD is verified (level 3)
+    trust_updated_at: datetime | None = None  # when `trustScore` was last stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +86,17 @@ UNWIND $keys AS key
 OPTIONAL MATCH (direct:Researcher {id: key})
 OPTIONAL MATCH (:ResearcherAlias {id: key})-[:ALIAS_OF]->(merged:Researcher)
 WITH key, coalesce(direct, merged) AS r
+// The approved claim carries `approvedFor` (unique, indexed): at most one claimant.
+OPTIONAL MATCH (u:User)-[:SUBMITTED]->(:Claim {approvedFor: r.id})
 RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
   id: r.id, name: r.name, nameVariants: r.nameVariants, field: r.field,
   isCollaboration: r.isCollaboration,
-  openToCollaborate: coalesce(r.openToCollaborate, false),
-  claimed: EXISTS { (r)<-[:CLAIMS {status: 'APPROVED'}]-() },
-  verificationLevel: coalesce(r.verificationLevel, 1)
+  openToCollaborate: u IS NOT NULL AND coalesce(r.openToCollaborate, false),
+  claimed: u IS NOT NULL,
+  claimantId: u.id, claimantSince: u.createdAt,
+  orcidVerified: coalesce(u.orcidVerified, false),
+  verificationLevel: CASE WHEN u IS NULL THEN 1 WHEN u.orcidVerified THEN 3 ELSE 2 END,
+  trustUpdatedAt: r.trustUpdatedAt
 } END AS researcher
 """
 
@@ -107,7 +118,7 @@ CALL (r) {
 RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
   works: works, firstYear: firstYear, lastYear: lastYear,
   collaborators: collaborators, closeCollaborators: closeCollaborators,
-  followers: COUNT { (r)<-[:FOLLOWS]-() },
+  followers: COUNT { (r)<-[:FOLLOWS]-(:User) },
   topics: COUNT { MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic) RETURN DISTINCT t },
   affiliations: COLLECT {
     MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution)
@@ -207,6 +218,10 @@ def _researcher(requested: str, row: dict[str, Any]) -> Researcher:
         open_to_collaborate=bool(row["openToCollaborate"]),
         claimed=bool(row["claimed"]),
         verification_level=int(row["verificationLevel"]),
+        claimant_id=row["claimantId"],
+        claimant_since=to_datetime(row["claimantSince"]),
+        orcid_verified=bool(row["orcidVerified"]),
+        trust_updated_at=to_datetime(row["trustUpdatedAt"]),
     )
 
 

@@ -5,16 +5,32 @@ The wiring package (`scholargraph.context`) builds one per request; nothing here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypeAlias
+import asyncio
+from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias
 
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
 from graphdb.connection import GraphReader
+from graphdb.users import User
+from resolvers.auth import Authenticator
 from resolvers.loaders import Loaders
-from scholargraph.settings import Limits
+from scholargraph.settings import AuthSettings, Limits
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+    kind: str  # what the mail is for, e.g. "claim-verification"
+    data: dict[str, str]  # what a test or a developer needs from it, e.g. the token
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail) -> None: ...
 
 
 @dataclass
@@ -25,6 +41,12 @@ class Context:
     loaders: Loaders
     limits: Limits
     debug: bool
+    authenticator: Authenticator
+    authorization: str | None  # the request's Authorization header, verified on first use
+    auth: AuthSettings
+    mailer: Mailer
+    # The viewer is resolved once per request, by whichever resolver asks first.
+    viewer_task: asyncio.Task[User | None] | None = field(default=None)
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

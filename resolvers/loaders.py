@@ -14,9 +14,11 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from graphdb.claims import Claim, fetch_claims
 from graphdb.connection import GraphReader
 from graphdb.graphslice import Neighbourhood, fetch_neighbourhoods
 from graphdb.institutions import Institution, fetch_institutions
+from graphdb.invitations import Invitation, fetch_invitations
 from graphdb.papers import (
     Authorship,
     Paper,
@@ -39,6 +41,7 @@ from graphdb.researchers import (
     fetch_works_pages,
 )
 from graphdb.topics import Topic, fetch_topics
+from graphdb.users import User, fetch_following, fetch_users
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -57,6 +60,10 @@ class Loaders:
     topic: DataLoader[str, Topic | None]
     institution: DataLoader[tuple[str, int], Institution | None]
     neighbourhood: DataLoader[tuple[str, int], Neighbourhood | None]
+    user: DataLoader[str, User | None]
+    following: DataLoader[tuple[str, str], bool]  # (user id, researcher id)
+    claim: DataLoader[str, Claim | None]
+    invitation: DataLoader[str, Invitation | None]
 
 
 def create_loaders(reader: GraphReader, *, batching: bool = True) -> Loaders:
@@ -80,4 +87,8 @@ def create_loaders(reader: GraphReader, *, batching: bool = True) -> Loaders:
         topic=loader(fetch_topics),
         institution=loader(fetch_institutions),
         neighbourhood=loader(fetch_neighbourhoods),
+        user=loader(fetch_users),
+        following=loader(fetch_following),
+        claim=loader(fetch_claims),
+        invitation=loader(fetch_invitations),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from graphdb.researchers import (
     Collaborator,
     Researcher,
@@ -54,7 +56,14 @@ async def load_collaborators(
 
 
 async def load_trust(info: Info, researcher: Researcher) -> Trust:
+    """The formula over what the page reads; account age as of the stored snapshot.
+
+    `refresh_trust` stores the same computation on the researcher (`trustScore`) whenever an
+    input changes, so page and graph agree (docs/trust.md).
+    """
     stats = await load_stats(info, researcher.id)
+    since = researcher.claimant_since
+    as_of = researcher.trust_updated_at
     return compute_trust(
         TrustInputs(
             verification_level=researcher.verification_level,
@@ -63,7 +72,10 @@ async def load_trust(info: Info, researcher: Researcher) -> Trust:
             collaborators=stats.collaborators_count,
             first_year=stats.first_year,
             last_year=stats.last_year,
-        )
+            account_created=since.astimezone(UTC).date() if since else None,
+            orcid_verified=researcher.orcid_verified,
+        ),
+        today=as_of.astimezone(UTC).date() if as_of else None,
     )
 
 

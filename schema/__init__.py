@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from schema.extensions import build_extensions, is_unexpected
+from schema.mutation import Mutation
 from schema.query import Query
 from scholargraph.settings import Limits
 
@@ -29,6 +30,7 @@ def build_schema(limits: Limits) -> strawberry.Schema:
 
     return Schema(
         query=Query,
+        mutation=Mutation,
         types=[Researcher, Paper, Topic, Institution],
         extensions=build_extensions(limits),
     )

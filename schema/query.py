@@ -5,12 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import papers, researchers
+from resolvers.accounts import viewer
+from resolvers.claims import claims_for_review
 from resolvers.context import Info
 from resolvers.graphs import load_slice
 from resolvers.graphslice import NodeKind
 from resolvers.ids import Kind, parse_global_id
 from resolvers.pagination import offset_cursor
 from resolvers.topics import load_institution, load_topic
+from schema.accounts import ClaimConnection, ClaimStatus, Viewer, claim_connection
 from schema.graph import GraphSlice
 from schema.papers import Paper, PaperConnection, PaperEdge
 from schema.relay import Node, PageInfo
@@ -20,6 +23,29 @@ from schema.topics import Institution, Topic
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description=(
+            "The logged-in user (from 'Authorization: Bearer <token>'); null without a token. "
+            "An invalid or expired token is an error, never silently anonymous."
+        )
+    )
+    async def viewer(self, info: Info) -> Viewer | None:
+        user = await viewer(info)
+        return Viewer.from_row(user) if user else None
+
+    @strawberry.field(description="Administrators: claims to review, newest first.")
+    async def claims(
+        self,
+        info: Info,
+        status: ClaimStatus | None = ClaimStatus.PENDING,
+        first: int = 20,
+        after: str | None = None,
+    ) -> ClaimConnection:
+        total, offset, rows = await claims_for_review(
+            info, status.value if status else None, first, after
+        )
+        return claim_connection(total, offset, first, rows)
+
     @strawberry.field(
         description="A researcher by id ('Researcher:r-…' or 'r-…'); null if there is none."
     )

@@ -8,6 +8,7 @@ import strawberry
 
 from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED
 from graphdb.researchers import Researcher as ResearcherRow
+from resolvers.accounts import is_following
 from resolvers.context import Info
 from resolvers.graphs import load_slice
 from resolvers.graphslice import NodeKind
@@ -59,7 +60,10 @@ class Researcher(Node):
     )
     is_collaboration: bool
     open_to_collaborate: bool = strawberry.field(
-        description="Set by the researcher's approved claimant; false for unclaimed profiles."
+        description=(
+            "'Open to collaborate', set by the researcher's approved claimant "
+            "(setOpenToCollaborate); always false for unclaimed profiles."
+        )
     )
     row: strawberry.Private[ResearcherRow]
 
@@ -86,6 +90,22 @@ class Researcher(Node):
     @strawberry.field(description="Users following this researcher.")
     async def followers_count(self, info: Info) -> int:
         return (await load_stats(info, self.key)).followers_count
+
+    @strawberry.field(
+        description="Whether the logged-in user follows this researcher (false without a token)."
+    )
+    async def viewer_is_following(self, info: Info) -> bool:
+        return await is_following(info, self.key)
+
+    @strawberry.field(
+        description="Whether an approved claim exists: the researcher has a claimant."
+    )
+    def claimed(self) -> bool:
+        return self.row.claimed
+
+    @strawberry.field(description="1: public record only; 2: approved claim; 3: + verified ORCID.")
+    def verification_level(self) -> int:
+        return self.row.verification_level
 
     @strawberry.field(description="Distinct arXiv categories over all works.")
     async def topics_count(self, info: Info) -> int:

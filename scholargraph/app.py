@@ -17,17 +17,23 @@ from strawberry.asgi import GraphQL
 from graphdb.connection import ConnectionInfo, open_async_driver, ping
 from resolvers.context import Context
 from schema import build_schema
+from scholargraph.auth import OutboxMailer, build_authenticator
 from scholargraph.context import build_context
 from scholargraph.database import connection_info
 from scholargraph.settings import Settings, load_settings
 
 
 class ScholarGraphQL(GraphQL[Context, None]):
-    """Strawberry on plain Starlette: a fresh context (reader, DataLoaders) per request."""
+    """Strawberry on plain Starlette: a fresh context (reader, DataLoaders) per request.
+
+    The authenticator (with its JWKS key cache) and the mailer live as long as the process.
+    """
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(build_schema(settings.limits), **kwargs)
         self.settings = settings
+        self.authenticator = build_authenticator(settings)
+        self.mailer = OutboxMailer(settings.auth.outbox_dir, settings.auth.mail_from)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -38,6 +44,8 @@ class ScholarGraphQL(GraphQL[Context, None]):
             self.settings,
             request if isinstance(request, Request) else None,
             response if isinstance(response, Response) else None,
+            authenticator=self.authenticator,
+            mailer=self.mailer,
         )
 
 

@@ -25,6 +25,8 @@ neo4j_app = typer.Typer(
     help="The local Neo4j server the project runs itself.", no_args_is_help=True
 )
 app.add_typer(neo4j_app, name="neo4j")
+users_app = typer.Typer(help="Accounts (docs/accounts.md).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
 
@@ -192,6 +194,50 @@ def export_schema(
     console.print(f"wrote {output}")
 
 
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Login email.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="SCHOLARGRAPH_NEW_USER_PASSWORD",
+            help="Asked for when not given (or SCHOLARGRAPH_NEW_USER_PASSWORD).",
+        ),
+    ],
+    admin: Annotated[bool, typer.Option("--admin", help="Make an administrator.")] = False,
+) -> None:
+    """Create an account; with --admin, an administrator (the only way to make one)."""
+    from scholargraph.auth import create_account
+
+    settings = _settings()
+    try:
+        user = create_account(settings, email, password, name, is_admin=admin)
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    except ValueError as error:
+        raise _fail(str(error)) from error
+    role = "administrator" if user.is_admin else "user"
+    console.print(f"created {role} {user.email} (User:{user.id})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every account: id, email, name, role."""
+    from scholargraph.auth import list_accounts
+
+    try:
+        found = list_accounts(_settings())
+    except LocalNeo4jError as error:
+        raise _fail(str(error)) from error
+    for user in found:
+        role = "admin" if user.is_admin else "user"
+        typer.echo(f"User:{user.id}\t{user.email or '-'}\t{user.name}\t{role}")
+
+
 load_app = typer.Typer(help="Load metadata files into the graph.", no_args_is_help=True)
 app.add_typer(load_app, name="load")
 harvest_app = typer.Typer(help="Harvest metadata from OAI-PMH endpoints.", no_args_is_help=True)
@@ -236,6 +282,38 @@ def load_arxiv(
             console=console,
         )
     except (LocalNeo4jError, FileNotFoundError) as error:
+        raise _fail(str(error)) from error
+    if report.quarantined:
+        raise typer.Exit(2)
+
+
+import_app = typer.Typer(help="Offline initial loads through neo4j-admin.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("arxiv")
+def import_arxiv(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.gz is fine).")],
+    quarantine: Annotated[
+        Path, typer.Option(help="Where rejected records go, as JSON lines.")
+    ] = Path("quarantine.jsonl"),
+    taxonomy: Annotated[Path | None, typer.Option(help="arXiv taxonomy folder.")] = None,
+    ror: Annotated[Path | None, typer.Option(help="ROR affiliation mapping folder.")] = None,
+) -> None:
+    """REPLACE the local database with PATHs via neo4j-admin import (initial loads only).
+
+    The server is stopped, the CSV files the loader writes are imported, the server restarts,
+    migrations and the identity step run. Exit code 2 when records were quarantined.
+    """
+    from scholargraph.bulkload import BulkImportError, run_bulk_import
+
+    settings = _settings()
+    try:
+        report = run_bulk_import(
+            settings, paths, quarantine_path=quarantine, taxonomy_dir=taxonomy, ror_dir=ror,
+            console=console,
+        )  # fmt: skip
+    except (LocalNeo4jError, BulkImportError, FileNotFoundError) as error:
         raise _fail(str(error)) from error
     if report.quarantined:
         raise typer.Exit(2)

@@ -1,4 +1,5 @@
-"""Builds the per-request context: a reader bound to the request timeout, fresh DataLoaders."""
+"""Builds the per-request context: a reader bound to the request timeout, fresh DataLoaders,
+and the request's Authorization header (verified when a resolver first needs the viewer)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graphdb.connection import GraphReader
-from resolvers.context import Context
+from resolvers.auth import Authenticator
+from resolvers.context import Context, Mailer
 from resolvers.loaders import create_loaders
 from scholargraph.settings import Settings
 
@@ -17,6 +19,9 @@ def build_context(
     settings: Settings,
     request: Request | None = None,
     response: Response | None = None,
+    *,
+    authenticator: Authenticator,
+    mailer: Mailer,
 ) -> Context:
     reader = GraphReader(
         driver=driver,
@@ -30,4 +35,8 @@ def build_context(
         loaders=create_loaders(reader, batching=settings.dataloaders),
         limits=settings.limits,
         debug=settings.debug,
+        authenticator=authenticator,
+        authorization=request.headers.get("authorization") if request is not None else None,
+        auth=settings.auth,
+        mailer=mailer,
     )

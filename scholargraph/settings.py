@@ -42,8 +42,12 @@ class AuthSettings:
     oidc_jwks_url: str | None
     oidc_issuer: str | None
     oidc_audience: str | None
+    oidc_algorithms: tuple[str, ...]
     invite_rate_per_hour: int
+    max_message_chars: int
+    claim_token_ttl_s: int
     outbox_dir: Path
+    mail_from: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +89,25 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         graph_depth=config("SCHOLARGRAPH_MAX_GRAPH_DEPTH", cast=int, default=2),
     )
     auth = AuthSettings(
-        jwt_secret=config("SCHOLARGRAPH_JWT_SECRET", cast=Secret, default=Secret("")),
+        # Empty: generated once into the state dir (scholargraph.auth.jwt_secret).
+        jwt_secret=Secret(config("SCHOLARGRAPH_JWT_SECRET", default="")),
         jwt_ttl_s=config("SCHOLARGRAPH_JWT_TTL", cast=int, default=3600),
         jwt_issuer=config("SCHOLARGRAPH_JWT_ISSUER", default="scholargraph"),
         oidc_jwks_url=config("SCHOLARGRAPH_OIDC_JWKS_URL", default=None),
         oidc_issuer=config("SCHOLARGRAPH_OIDC_ISSUER", default=None),
         oidc_audience=config("SCHOLARGRAPH_OIDC_AUDIENCE", default=None),
+        oidc_algorithms=tuple(
+            a.strip()
+            for a in config("SCHOLARGRAPH_OIDC_ALGORITHMS", default="RS256,ES256").split(",")
+            if a.strip()
+        ),
         invite_rate_per_hour=config("SCHOLARGRAPH_INVITES_PER_HOUR", cast=int, default=10),
+        max_message_chars=config("SCHOLARGRAPH_INVITE_MAX_CHARS", cast=int, default=1000),
+        claim_token_ttl_s=config("SCHOLARGRAPH_CLAIM_TOKEN_TTL", cast=int, default=86400),
         outbox_dir=Path(config("SCHOLARGRAPH_OUTBOX", default=str(home / "outbox"))),
+        mail_from=config(
+            "SCHOLARGRAPH_MAIL_FROM", default="ScholarGraph <no-reply@scholargraph.localhost>"
+        ),
     )
     return Settings(
         home=home,

@@ -1,0 +1,222 @@
+"""The trust score: its formula, its inputs as read from the graph, and its persisted copy.
+
+The formula (`compute_trust`, docs/trust.md) is a pure function of `TrustInputs`. The API
+computes it for the profile page; `refresh_trust(...)` computes it from the same inputs and
+stores it on the researcher (`trustScore`, `trustUpdatedAt`, `verificationLevel`), so an
+analyst reading the graph sees the value the page shows. Every write that changes an input
+(claim decisions, ORCID) refreshes it; loaders call `refresh_trust_scores` after a load.
+
+The account-age signal is measured at `trustUpdatedAt`, the moment of the last refresh, so the
+page and the stored value agree between refreshes; a periodic refresh moves it forward.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, LiteralString
+
+from neo4j import Driver
+
+from graphdb.connection import GraphReader
+from graphdb.values import to_datetime
+
+LEVEL_POINTS = {1: 0.0, 2: 20.0, 3: 35.0}
+CLAIM_POINTS = 10.0
+LABELS = {1: "UNVERIFIED", 2: "CLAIMED", 3: "VERIFIED"}
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    name: str
+    value: float
+    contribution: float
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrustInputs:
+    verification_level: int
+    claimed: bool
+    works: int
+    collaborators: int
+    first_year: int | None
+    last_year: int | None
+    account_created: date | None = None  # of the approved claimant, if any
+    orcid_verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Trust:
+    score: float
+    label: str
+    verification_level: int
+    claimed: bool
+    signals: tuple[Signal, ...]
+    computed_at: date
+
+
+def verification_level(claimed: bool, orcid_verified: bool) -> int:
+    """L1 public record only; L2 an approved claim; L3 that claim plus a verified ORCID iD."""
+    if not claimed:
+        return 1
+    return 3 if orcid_verified else 2
+
+
+def compute_trust(inputs: TrustInputs, today: date | None = None) -> Trust:
+    level = inputs.verification_level if inputs.verification_level in LEVEL_POINTS else 1
+    today = today or datetime.now(UTC).date()
+    span = (
+        inputs.last_year - inputs.first_year + 1
+        if inputs.first_year is not None and inputs.last_year is not None
+        else 0
+    )
+    account_years = (
+        max(0, (today - inputs.account_created).days) / 365.25
+        if inputs.claimed and inputs.account_created
+        else 0.0
+    )
+    signals = (
+        Signal(
+            "verificationLevel",
+            float(level),
+            LEVEL_POINTS[level],
+            "L1 public record only: 0; L2 approved claim: 20; L3 claim + verified ORCID iD: 35",
+        ),
+        Signal(
+            "approvedClaim",
+            1.0 if inputs.claimed else 0.0,
+            CLAIM_POINTS if inputs.claimed else 0.0,
+            "a person answers for the profile (an approved claim): 10",
+        ),
+        Signal(
+            "works",
+            float(inputs.works),
+            round(min(20.0, 5.0 * math.log2(1 + inputs.works)), 1),
+            "5 × log2(1 + works), at most 20",
+        ),
+        Signal(
+            "collaborators",
+            float(inputs.collaborators),
+            round(min(15.0, 3.0 * math.log2(1 + inputs.collaborators)), 1),
+            "3 × log2(1 + distinct co-authors), at most 15",
+        ),
+        Signal(
+            "activeYears",
+            float(span),
+            float(min(10, span)),
+            "years from first to last work, 1 point each, at most 10",
+        ),
+        Signal(
+            "accountAgeYears",
+            round(account_years, 2),
+            round(min(10.0, 2.0 * account_years), 1),
+            "age of the approved claimant's account: 2 points a year, at most 10",
+        ),
+    )
+    score = round(min(100.0, sum(s.contribution for s in signals)), 1)
+    return Trust(score, LABELS[level], level, inputs.claimed, signals, today)
+
+
+# Same counts as the profile's FETCH_RESEARCHER_STATS, and the same claimant as
+# FETCH_RESEARCHERS: the stored score is computed from what the page reads.
+FETCH_TRUST_INPUTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (r:Researcher {id: id})
+CALL (r) {
+  OPTIONAL MATCH (r)-[:AUTHORED]->(p:Paper)
+  RETURN count(p) AS works, min(p.year) AS firstYear, max(p.year) AS lastYear
+}
+CALL (r) {
+  OPTIONAL MATCH (r)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
+  RETURN count(DISTINCT c) AS collaborators
+}
+OPTIONAL MATCH (u:User)-[:SUBMITTED]->(:Claim {approvedFor: r.id})
+RETURN r.id AS id, works, firstYear, lastYear, collaborators,
+       u IS NOT NULL AS claimed, u.createdAt AS claimantSince,
+       coalesce(u.orcidVerified, false) AS orcidVerified
+"""
+
+STORE_TRUST: LiteralString = """
+UNWIND $rows AS row
+MATCH (r:Researcher {id: row.id})
+SET r.trustScore = row.score, r.trustUpdatedAt = $at, r.verificationLevel = row.level
+"""
+
+RESEARCHER_ID_PAGE: LiteralString = """
+MATCH (r:Researcher) WHERE r.id > $after
+RETURN r.id AS id ORDER BY id LIMIT $limit
+"""
+
+
+def trust_inputs(row: dict[str, Any] | Any) -> TrustInputs:
+    since = to_datetime(row["claimantSince"])
+    claimed = bool(row["claimed"])
+    orcid = bool(row["orcidVerified"])
+    return TrustInputs(
+        verification_level=verification_level(claimed, orcid),
+        claimed=claimed,
+        works=int(row["works"]),
+        collaborators=int(row["collaborators"]),
+        first_year=row["firstYear"],
+        last_year=row["lastYear"],
+        account_created=since.astimezone(UTC).date() if since else None,
+        orcid_verified=orcid,
+    )
+
+
+def _rows(records: Iterable[Any], at: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        trust = compute_trust(trust_inputs(record), at.date())
+        rows.append({"id": record["id"], "score": trust.score, "level": trust.verification_level})
+    return rows
+
+
+async def refresh_trust(reader: GraphReader, researcher_ids: Sequence[str]) -> None:
+    """Recompute and store the trust of these researchers (after an input changed)."""
+    if not researcher_ids:
+        return
+    at = datetime.now(UTC)
+    records = await reader.read(FETCH_TRUST_INPUTS, {"ids": list(researcher_ids)})
+    await reader.write(STORE_TRUST, {"rows": _rows(records, at), "at": at})
+
+
+def refresh_trust_scores(
+    driver: Driver,
+    database: str,
+    researcher_ids: Sequence[str] | None = None,
+    *,
+    batch_size: int = 1000,
+) -> int:
+    """The same, for loaders and commands: these researchers, or all of them (None).
+
+    Returns how many researchers were refreshed. Batches keep each transaction small.
+    """
+    at = datetime.now(UTC)
+    refreshed = 0
+
+    def refresh(ids: list[str]) -> None:
+        nonlocal refreshed
+        records, _, _ = driver.execute_query(FETCH_TRUST_INPUTS, ids=ids, database_=database)
+        rows = _rows(records, at)
+        driver.execute_query(STORE_TRUST, rows=rows, at=at, database_=database)
+        refreshed += len(rows)
+
+    if researcher_ids is not None:
+        ids = list(researcher_ids)
+        for start in range(0, len(ids), batch_size):
+            refresh(ids[start : start + batch_size])
+        return refreshed
+    after = ""
+    while True:
+        records, _, _ = driver.execute_query(
+            RESEARCHER_ID_PAGE, after=after, limit=batch_size, database_=database
+        )
+        page = [r["id"] for r in records]
+        if not page:
+            return refreshed
+        refresh(page)
+        after = page[-1]
