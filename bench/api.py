@@ -156,7 +156,7 @@ def prepare_graph(server: LocalNeo4j, papers: int, reuse: bool) -> None:
             print(f"graph {name} already loaded")
             return
     WORK.mkdir(parents=True, exist_ok=True)
-    synthetic = WORK / f"synthetic-{papers}-seed1.jsonl.gz"
+    synthetic = WORK / f"synthetic-{papers}.jsonl.gz"  # shared with bench/ingest.py
     if not synthetic.exists():
         print(f"generating {papers:,} synthetic papers -> {synthetic}")
         _run(

@@ -18,6 +18,8 @@ researcher, this module, in order:
    labels.
 
 Blocks without an initials-only researcher need no decision, which keeps this step small.
+Last, the stored trust score of every researcher the load touched is recomputed
+(`graphdb.trust`), so analysts reading `Researcher.trustScore` see what the API shows.
 
 Decisions for all blocks are taken before any merge is applied, so they do not depend on the
 order in which blocks are processed; with 1. this makes the outcome a function of the data.
@@ -31,6 +33,8 @@ from typing import LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction
 
+from graphdb.trust import refresh_trust_scores
+
 CONTESTED_BLOCKS: LiteralString = """
 CALL () {
   MATCH (r:PendingBlock) RETURN r
@@ -42,6 +46,17 @@ WITH block
 WHERE EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
    OR EXISTS { MATCH (:ResearcherAlias {block: block}) }
 RETURN block
+"""
+
+COAUTHOR_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Researcher {id: id})-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
+RETURN DISTINCT c.id AS id
+"""
+
+PENDING_BLOCK_IDS: LiteralString = """
+MATCH (r:PendingBlock)
+RETURN r.id AS id
 """
 
 CLEAR_PENDING_BLOCKS: LiteralString = """
@@ -166,6 +181,7 @@ class ResolutionReport:
     blocks: int
     merged: int
     refreshed: int
+    trust_refreshed: int = 0
 
 
 def resolve_pending_identities(
@@ -190,9 +206,18 @@ def resolve_pending_identities(
             session.execute_write(
                 _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
             )
+        # Works and co-authors changed for everyone a load touched, and a merge changes the
+        # co-author counts of the merged people's co-authors: their stored trust scores (what
+        # analysts read in Cypher) are recomputed before the labels go.
+        stale = {r[0] for r in session.execute_read(_fetch, PENDING_BLOCK_IDS, {})} | set(ids)
+        for part in _chunks(ids, chunk):
+            stale.update(r[0] for r in session.execute_read(_fetch, COAUTHOR_IDS, {"ids": part}))
+        trust_refreshed = refresh_trust_scores(driver, database, sorted(stale))
         while session.execute_write(_cleared, CLEAR_PENDING_BLOCKS, {"chunk": 10_000}):
             pass
-    return ResolutionReport(blocks=len(blocks), merged=merged, refreshed=len(ids))
+    return ResolutionReport(
+        blocks=len(blocks), merged=merged, refreshed=len(ids), trust_refreshed=trust_refreshed
+    )
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> None:

@@ -21,6 +21,7 @@ from graphdb.connection import ConnectionInfo, open_driver
 from graphdb.identities import resolve_pending_identities
 from graphdb.migrations import apply_migrations
 from graphdb.naive import restore_empty_lists
+from graphdb.trust import refresh_trust_scores
 from loaders.bulkimport import BulkReport, write_import_files
 from loaders.formats import expand_paths
 from loaders.quarantine import Quarantine
@@ -68,6 +69,8 @@ def import_into(
             restore_empty_lists(driver, database)
             apply_migrations(driver, database)
             resolve_pending_identities(driver, database)
+            # The import wrote everyone at once, so everyone's stored trust score is new.
+            refresh_trust_scores(driver, database, None)
         report.settle_seconds = time.perf_counter() - started
     finally:
         if not keep_files:

@@ -55,7 +55,8 @@ def digest(driver: Driver) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k not in {"updatedAt"}}
+        # Times of computation, not data: they differ between two runs over the same input.
+        return {k: _plain(v) for k, v in value.items() if k not in {"updatedAt", "trustUpdatedAt"}}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if hasattr(value, "iso_format"):
