@@ -18,7 +18,6 @@ class Topic:
     group_name: str | None
     active: bool
     works_count: int
-    primary_works_count: int
 
 
 FETCH_TOPICS: LiteralString = """
@@ -26,9 +25,16 @@ UNWIND $keys AS key
 OPTIONAL MATCH (t:Topic {code: key})
 RETURN key, CASE WHEN t IS NULL THEN NULL ELSE t {
   .code, .name, .archive, .group, .groupName, .active,
-  works: COUNT { (t)<-[:IN_TOPIC]-(:Paper) },
-  primaryWorks: COUNT { (t)<-[:IN_TOPIC {primary: true}]-(:Paper) }
+  works: COUNT { (t)<-[:IN_TOPIC]-() }
 } END AS topic
+"""
+
+# Counting primary papers reads every IN_TOPIC edge of the topic (the total above is the node's
+# stored degree): a separate query, run only when a client asks for the number.
+FETCH_PRIMARY_COUNTS: LiteralString = """
+UNWIND $keys AS key
+OPTIONAL MATCH (t:Topic {code: key})
+RETURN key, COUNT { (t)<-[:IN_TOPIC {primary: true}]-() } AS primaryWorks
 """
 
 
@@ -48,7 +54,11 @@ async def fetch_topics(reader: GraphReader, codes: Sequence[str]) -> list[Topic 
                 group_name=row["groupName"],
                 active=bool(row["active"]) if row["active"] is not None else True,
                 works_count=row["works"],
-                primary_works_count=row["primaryWorks"],
             )
         )
     return result
+
+
+async def fetch_primary_counts(reader: GraphReader, codes: Sequence[str]) -> list[int]:
+    records = await reader.read(FETCH_PRIMARY_COUNTS, {"keys": list(codes)})
+    return [int(r["primaryWorks"]) for r in records]

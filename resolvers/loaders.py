@@ -40,7 +40,7 @@ from graphdb.researchers import (
     fetch_topic_shares,
     fetch_works_pages,
 )
-from graphdb.topics import Topic, fetch_topics
+from graphdb.topics import Topic, fetch_primary_counts, fetch_topics
 from graphdb.users import User, fetch_following, fetch_users
 
 K = TypeVar("K")
@@ -58,6 +58,7 @@ class Loaders:
     authorships: DataLoader[str, tuple[Authorship, ...]]
     paper_topics: DataLoader[str, tuple[PaperTopic, ...]]
     topic: DataLoader[str, Topic | None]
+    topic_primary_counts: DataLoader[str, int]
     institution: DataLoader[tuple[str, int], Institution | None]
     neighbourhood: DataLoader[tuple[str, int], Neighbourhood | None]
     user: DataLoader[str, User | None]
@@ -85,6 +86,7 @@ def create_loaders(reader: GraphReader, *, batching: bool = True) -> Loaders:
         authorships=loader(fetch_authorships),
         paper_topics=loader(fetch_paper_topics),
         topic=loader(fetch_topics),
+        topic_primary_counts=loader(fetch_primary_counts),
         institution=loader(fetch_institutions),
         neighbourhood=loader(fetch_neighbourhoods),
         user=loader(fetch_users),

@@ -26,7 +26,10 @@ class Topic(Node):
     group_name: str | None
     active: bool = strawberry.field(description="False for legacy codes such as cmp-lg.")
     works_count: int = strawberry.field(description="Papers filed under it, cross-lists too.")
-    primary_works_count: int = strawberry.field(description="Papers with it as primary.")
+
+    @strawberry.field(description="Papers with it as their primary category.")
+    async def primary_works_count(self, info: Info) -> int:
+        return await info.context.loaders.topic_primary_counts.load(self.code)
 
     @classmethod
     def from_row(cls, row: TopicRow) -> Topic:
@@ -39,7 +42,6 @@ class Topic(Node):
             group_name=row.group_name,
             active=row.active,
             works_count=row.works_count,
-            primary_works_count=row.primary_works_count,
         )
 
 
