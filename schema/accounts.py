@@ -221,12 +221,7 @@ class FollowConnection:
 
 
 def _page_info(offset: int, first: int, total: int, cursors: list[str]) -> PageInfo:
-    return PageInfo(
-        has_next_page=offset + first < total,
-        has_previous_page=offset > 0,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-    )
+    return PageInfo.for_offset(offset, first, total, cursors)
 
 
 @strawberry.type(description="The logged-in user: their account, follows, claims, invitations.")

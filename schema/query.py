@@ -88,12 +88,7 @@ class Query:
         return PaperConnection(
             total_count=total,
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=offset + first < total,
-                has_previous_page=offset > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=PageInfo.for_offset(offset, first, total, [e.cursor for e in edges]),
         )
 
     @strawberry.field(description="An arXiv category by code (e.g. hep-ph, cs.LG).")

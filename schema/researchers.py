@@ -148,11 +148,8 @@ class Researcher(Node):
         return PaperConnection(
             total_count=page.total,
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
             ),
         )
 
@@ -244,10 +241,5 @@ class ResearcherConnection:
         return cls(
             total_count=total,
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=offset + first < total,
-                has_previous_page=offset > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=PageInfo.for_offset(offset, first, total, [e.cursor for e in edges]),
         )
