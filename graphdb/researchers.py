@@ -129,41 +129,34 @@ RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
 } END AS stats
 """
 
+
 # Works pages use keyset cursors on "<firstSubmitted>|<arxivId>", so a page boundary never
 # moves when papers are added before it: no duplicates, no gaps.
-FETCH_WORKS_NEWEST: LiteralString = (
-    """
+def _works_query(compare: LiteralString, direction: LiteralString) -> LiteralString:
+    return (
+        """
 UNWIND $keys AS k
 MATCH (r:Researcher {id: k.id})
 CALL (r, k) {
   MATCH (r)-[:AUTHORED]->(p:Paper)
   WITH p, coalesce(toString(p.firstSubmitted), '') + '|' + p.arxivId AS sortKey
-  WHERE k.after IS NULL OR sortKey < k.after
-  RETURN p, sortKey ORDER BY sortKey DESC LIMIT $limit
+  WHERE k.after IS NULL OR sortKey """
+        + compare
+        + """ k.after
+  RETURN p, sortKey ORDER BY sortKey """
+        + direction
+        + """ LIMIT $limit
 }
 WITH k, collect({sortKey: sortKey, paper: p {"""
-    + PAPER_FIELDS
-    + """}}) AS rows
+        + PAPER_FIELDS
+        + """}}) AS rows
 RETURN k.id AS id, rows, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS total
 """
-)
+    )
 
-FETCH_WORKS_OLDEST: LiteralString = (
-    """
-UNWIND $keys AS k
-MATCH (r:Researcher {id: k.id})
-CALL (r, k) {
-  MATCH (r)-[:AUTHORED]->(p:Paper)
-  WITH p, coalesce(toString(p.firstSubmitted), '') + '|' + p.arxivId AS sortKey
-  WHERE k.after IS NULL OR sortKey > k.after
-  RETURN p, sortKey ORDER BY sortKey ASC LIMIT $limit
-}
-WITH k, collect({sortKey: sortKey, paper: p {"""
-    + PAPER_FIELDS
-    + """}}) AS rows
-RETURN k.id AS id, rows, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS total
-"""
-)
+
+FETCH_WORKS_NEWEST: LiteralString = _works_query("<", "DESC")
+FETCH_WORKS_OLDEST: LiteralString = _works_query(">", "ASC")
 
 FETCH_TOPIC_SHARES: LiteralString = """
 UNWIND $keys AS k

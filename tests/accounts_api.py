@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,14 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from neo4j import Driver
 
 from graphdb.connection import ConnectionInfo, GraphReader, open_async_driver
 from resolvers.accounts import create_account
-from scholargraph.app import create_app
 from scholargraph.settings import Settings
 from tests.loading import load_files
+from tests.servers import serve
 
 SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789-ABCDEFGH"
 INVITES_PER_HOUR = 3
@@ -39,28 +35,6 @@ class Api:
     @property
     def outbox(self) -> Path:
         return self.settings.auth.outbox_dir
-
-
-def serve(settings: Settings, neo4j_info: ConnectionInfo) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, neo4j_info), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def accounts_settings(settings: Settings, outbox: Path) -> Settings:
