@@ -101,6 +101,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "FOR (i:Invitation) REQUIRE i.id IS UNIQUE",
         ),
     ),
+    Migration(
+        4,
+        "log-in throttles (docs/accounts.md)",
+        (
+            "CREATE CONSTRAINT login_throttle_key IF NOT EXISTS "
+            "FOR (t:LoginThrottle) REQUIRE t.key IS UNIQUE",
+            "CREATE INDEX login_throttle_updated IF NOT EXISTS "
+            "FOR (t:LoginThrottle) ON (t.updatedAt)",
+        ),
+    ),
 )
 
 APPLIED_QUERY: LiteralString = """

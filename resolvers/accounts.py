@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphdb.connection import GraphReader
-from graphdb.researchers import Researcher
+from graphdb.mentions import Researcher
 from graphdb.trust import refresh_trust
 from graphdb.users import (
     Followed,
@@ -47,6 +47,7 @@ from resolvers.context import Context, Info
 from resolvers.errors import InvalidIdError
 from resolvers.ids import Kind, parse_key
 from resolvers.pagination import check_first, parse_offset_cursor
+from resolvers.throttling import admit_login, forgive_login
 
 EMAIL = re.compile(
     r"^[^@\s]+@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$"
@@ -248,6 +249,7 @@ def _clean_name(raw: str) -> str:
 
 async def log_in(info: Info, email: str, password: str) -> tuple[IssuedToken, User]:
     address = email.strip().lower()
+    ticket = await admit_login(info.context, address)  # refused when failures piled up
     found = await fetch_credentials(info.context.reader, address)
     # The hash is checked even for an unknown email, so timing does not tell which was wrong.
     too_long = len(password) > MAX_PASSWORD  # no account has one: checked, then refused
@@ -256,6 +258,7 @@ async def log_in(info: Info, email: str, password: str) -> tuple[IssuedToken, Us
         raise NotAuthenticatedError(
             Code.INVALID_CREDENTIALS, "The email or the password is not right."
         )
+    await forgive_login(info.context, ticket)
     return info.context.authenticator.issue(found[0].id), found[0]
 
 

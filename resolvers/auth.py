@@ -59,6 +59,13 @@ class Code(Enum):
     CANNOT_INVITE_SELF = "CANNOT_INVITE_SELF"
     INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
     RATE_LIMITED = "RATE_LIMITED"
+    TOO_MANY_LOGIN_FAILURES = "TOO_MANY_LOGIN_FAILURES"
+    MAIL_NOT_SENT = "MAIL_NOT_SENT"
+    ORCID_OAUTH_NOT_CONFIGURED = "ORCID_OAUTH_NOT_CONFIGURED"
+    ORCID_STATE_INVALID = "ORCID_STATE_INVALID"
+    ORCID_STATE_EXPIRED = "ORCID_STATE_EXPIRED"
+    ORCID_STATE_WRONG_USER = "ORCID_STATE_WRONG_USER"
+    ORCID_EXCHANGE_FAILED = "ORCID_EXCHANGE_FAILED"
 
 
 class Refusal(UserFacingError):
@@ -106,6 +113,12 @@ class ConflictError(Refusal):
 
 class RateLimitedError(Refusal):
     category = "RATE_LIMITED"
+
+
+class UnavailableError(Refusal):
+    """A service the action needs (mail, ORCID) is not configured or did not do its part."""
+
+    category = "UNAVAILABLE"
 
 
 @dataclass(frozen=True, slots=True)

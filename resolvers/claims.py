@@ -47,8 +47,9 @@ from resolvers.auth import (
     InvalidInputError,
     NotFoundError,
     RateLimitedError,
+    UnavailableError,
 )
-from resolvers.context import Info, Mail
+from resolvers.context import Info, Mail, MailDeliveryError
 from resolvers.errors import InvalidIdError
 from resolvers.ids import Kind, parse_key
 from resolvers.pagination import check_first, parse_offset_cursor
@@ -157,23 +158,31 @@ async def send_verification(info: Info, raw_claim_id: str, email: str) -> tuple[
     if result.outcome == "NOT_FOUND":
         raise NotFoundError(Code.NOT_FOUND, "claimId: no such claim", field="claimId")
     hours = auth.claim_token_ttl_s // 3600
-    await info.context.mailer.send(
-        Mail(
-            to=address,
-            subject="Confirm your ScholarGraph claim",
-            body=(
-                f"Hello,\n\n{user.name} asked to claim the researcher profile "
-                f"{claim.researcher_id} on ScholarGraph and named this address as proof.\n\n"
-                f"Your verification code: {token}\n\n"
-                "Logged in as that user, run:\n"
-                f'  mutation {{ verifyClaimEmail(claimId: "Claim:{claim.id}", '
-                f'token: "{token}") {{ __typename }} }}\n\n'
-                f"The code expires in {hours} hours. If you did not ask for this, ignore it.\n"
-            ),
-            kind="claim-verification",
-            data={"claimId": f"Claim:{claim.id}", "token": token, "email": address},
+    try:
+        await info.context.mailer.send(
+            Mail(
+                to=address,
+                subject="Confirm your ScholarGraph claim",
+                body=(
+                    f"Hello,\n\n{user.name} asked to claim the researcher profile "
+                    f"{claim.researcher_id} on ScholarGraph and named this address as proof.\n\n"
+                    f"Your verification code: {token}\n\n"
+                    "Logged in as that user, run:\n"
+                    f'  mutation {{ verifyClaimEmail(claimId: "Claim:{claim.id}", '
+                    f'token: "{token}") {{ __typename }} }}\n\n'
+                    f"The code expires in {hours} hours. If you did not ask for this, ignore it.\n"
+                ),
+                kind="claim-verification",
+                data={"claimId": f"Claim:{claim.id}", "token": token, "email": address},
+            )
         )
-    )
+    except MailDeliveryError as error:
+        raise UnavailableError(
+            Code.MAIL_NOT_SENT,
+            f"email: the verification mail to {address} could not be sent: {error}. The "
+            "claim stays PENDING; try again later or ask an administrator to review it.",
+            field="email",
+        ) from error
     return await _reloaded(info, claim.id, None), ", ".join(result.linked_via)
 
 

@@ -29,8 +29,13 @@ class Mail:
     data: dict[str, str]  # what a test or a developer needs from it, e.g. the token
 
 
+class MailDeliveryError(Exception):
+    """The mail could not be handed to the mail server; the message says why."""
+
+
 class Mailer(Protocol):
-    async def send(self, mail: Mail) -> None: ...
+    async def send(self, mail: Mail) -> None:
+        """Deliver the mail, or raise MailDeliveryError."""
 
 
 @dataclass

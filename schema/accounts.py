@@ -65,6 +65,16 @@ class RateLimitError(UserError):
     limit: int | None
 
 
+@strawberry.type(
+    description=(
+        "A service the action needs (mail delivery, ORCID) is not configured or failed; "
+        "the message says which and what to do."
+    )
+)
+class UnavailableError(UserError):
+    field: str | None
+
+
 @strawberry.enum(description="PENDING until decided; APPROVED or REJECTED; REVOKED later.")
 class ClaimStatus(Enum):
     PENDING = "PENDING"

@@ -25,6 +25,7 @@ from schema.accounts import (
     Invitation,
     NotFoundError,
     RateLimitError,
+    UnavailableError,
     Viewer,
 )
 from schema.researchers import Researcher
@@ -90,7 +91,7 @@ class InvitationPayload:
 
 
 AuthResult = Annotated[
-    AuthPayload | AuthenticationError | InvalidInputError | ConflictError,
+    AuthPayload | AuthenticationError | InvalidInputError | ConflictError | RateLimitError,
     strawberry.union("AuthResult"),
 ]
 FollowResult = Annotated[
@@ -113,7 +114,8 @@ ClaimVerificationResult = Annotated[
     | InvalidInputError
     | NotFoundError
     | ConflictError
-    | RateLimitError,
+    | RateLimitError
+    | UnavailableError,
     strawberry.union("ClaimVerificationResult"),
 ]
 ViewerResult = Annotated[
@@ -168,6 +170,8 @@ def _error(refusal: Refusal) -> Any:
             return NotFoundError(code=code, message=refusal.message, field=refusal.field)
         case "INVALID_INPUT":
             return InvalidInputError(code=code, message=refusal.message, field=refusal.field)
+        case "UNAVAILABLE":
+            return UnavailableError(code=code, message=refusal.message, field=refusal.field)
         case "RATE_LIMITED":
             return RateLimitError(
                 code=code,
@@ -229,9 +233,16 @@ class Mutation:
     async def sign_up(self, info: Info, email: str, password: str, name: str) -> AuthResult:
         return await _attempt(AUTH, accounts.sign_up(info, email, password, name), _auth_payload)
 
-    @strawberry.mutation(description="Exchange email and password for a bearer token.")
+    @strawberry.mutation(
+        description=(
+            "Exchange email and password for a bearer token. Repeated failures for one "
+            "address or from one client are refused for a while (RateLimitError)."
+        )
+    )
     async def log_in(self, info: Info, email: str, password: str) -> AuthResult:
-        return await _attempt(AUTH, accounts.log_in(info, email, password), _auth_payload)
+        return await _attempt(
+            (*AUTH, RateLimitError), accounts.log_in(info, email, password), _auth_payload
+        )
 
     @strawberry.mutation(description="Follow a researcher; following twice changes nothing.")
     async def follow_researcher(self, info: Info, id: strawberry.ID) -> FollowResult:
@@ -268,7 +279,9 @@ class Mutation:
                 claim=Claim.from_row(claim), sent_to=claim.verification_email or "", linked_via=via
             )
 
-        return await _attempt(EVERY, claims.send_verification(info, claim_id, email), payload)
+        return await _attempt(
+            (*EVERY, UnavailableError), claims.send_verification(info, claim_id, email), payload
+        )
 
     @strawberry.mutation(description="Approve your own claim with the mailed code.")
     async def verify_claim_email(

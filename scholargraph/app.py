@@ -17,9 +17,10 @@ from strawberry.asgi import GraphQL
 from graphdb.connection import ConnectionInfo, open_async_driver, ping
 from resolvers.context import Context
 from schema import build_schema
-from scholargraph.auth import OutboxMailer, build_authenticator
+from scholargraph.auth import build_authenticator
 from scholargraph.context import build_context
 from scholargraph.database import connection_info
+from scholargraph.mail import build_mailer
 from scholargraph.settings import Settings, load_settings
 
 
@@ -33,7 +34,7 @@ class ScholarGraphQL(GraphQL[Context, None]):
         super().__init__(build_schema(settings.limits), **kwargs)
         self.settings = settings
         self.authenticator = build_authenticator(settings)
-        self.mailer = OutboxMailer(settings.auth.outbox_dir, settings.auth.mail_from)
+        self.mailer = build_mailer(settings.auth)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -1,23 +1,18 @@
-"""Wiring for accounts: the JWT secret, the process's authenticator, and the mail outbox."""
+"""Wiring for accounts: the JWT secret, the process's authenticator, and account commands."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from pathlib import Path
 from typing import TypeVar
 
 from graphdb.connection import GraphReader, open_async_driver
 from graphdb.users import User, list_users
 from resolvers.accounts import create_account as create_account_in
 from resolvers.auth import Authenticator, Refusal
-from resolvers.context import Mail
 from scholargraph.database import connection_info
 from scholargraph.settings import Settings
 
@@ -73,48 +68,6 @@ def build_authenticator(settings: Settings) -> Authenticator:
         oidc_audience=auth.oidc_audience,
         oidc_algorithms=auth.oidc_algorithms,
     )
-
-
-class OutboxMailer:
-    """Development mail: each mail is written to the outbox folder, not sent.
-
-    `<outbox>/<time>-<kind>-<random>.eml` is the message as it would be sent (open it in any
-    mail client); the `.json` next to it holds the same with the data a developer or a test
-    needs (the verification code). The folder is SCHOLARGRAPH_OUTBOX, by default
-    `.scholargraph/outbox`.
-    """
-
-    def __init__(self, directory: Path, sender: str) -> None:
-        self.directory = directory
-        self.sender = sender
-
-    async def send(self, mail: Mail) -> None:
-        await asyncio.to_thread(self._write, mail)
-
-    def _write(self, mail: Mail) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        now = datetime.now(UTC)
-        stem = f"{now:%Y%m%dT%H%M%S%f}-{mail.kind}-{secrets.token_hex(3)}"
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = mail.to
-        message["Subject"] = mail.subject
-        message["Date"] = now.strftime("%a, %d %b %Y %H:%M:%S +0000")
-        message.set_content(mail.body)
-        (self.directory / f"{stem}.eml").write_bytes(bytes(message))
-        record = {
-            "to": mail.to,
-            "from": self.sender,
-            "subject": mail.subject,
-            "kind": mail.kind,
-            "sentAt": now.isoformat(),
-            "data": mail.data,
-            "body": mail.body,
-        }
-        # Written last, under its final name in one rename: a reader never sees half of it.
-        draft = self.directory / f".{stem}.json"
-        draft.write_text(json.dumps(record, indent=2))
-        draft.rename(self.directory / f"{stem}.json")
 
 
 def create_account(

@@ -48,6 +48,20 @@ class AuthSettings:
     claim_token_ttl_s: int
     outbox_dir: Path
     mail_from: str
+    smtp_url: Secret | None  # None: mail goes to the outbox folder
+    smtp_timeout_s: float
+    login_window_s: int
+    login_failures_per_email: int  # 0 turns that limit off
+    login_failures_per_ip: int
+    orcid_client_id: str | None  # None: ORCID OAuth is off (administrators confirm iDs)
+    orcid_client_secret: Secret | None
+    orcid_base_url: str
+    orcid_redirect_url: str | None  # None: `<this API's base URL>/auth/orcid/callback`
+    orcid_state_ttl_s: int
+
+    @property
+    def orcid_configured(self) -> bool:
+        return bool(self.orcid_client_id and self.orcid_client_secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +122,21 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         mail_from=config(
             "SCHOLARGRAPH_MAIL_FROM", default="ScholarGraph <no-reply@scholargraph.localhost>"
         ),
+        smtp_url=config("SCHOLARGRAPH_SMTP_URL", cast=Secret, default=None) or None,
+        smtp_timeout_s=config("SCHOLARGRAPH_SMTP_TIMEOUT", cast=float, default=10.0),
+        login_window_s=config("SCHOLARGRAPH_LOGIN_WINDOW", cast=int, default=900),
+        login_failures_per_email=config(
+            "SCHOLARGRAPH_LOGIN_FAILURES_PER_EMAIL", cast=int, default=5
+        ),
+        login_failures_per_ip=config("SCHOLARGRAPH_LOGIN_FAILURES_PER_IP", cast=int, default=50),
+        orcid_client_id=config("SCHOLARGRAPH_ORCID_CLIENT_ID", default=None) or None,
+        orcid_client_secret=config("SCHOLARGRAPH_ORCID_CLIENT_SECRET", cast=Secret, default=None)
+        or None,
+        orcid_base_url=config("SCHOLARGRAPH_ORCID_BASE_URL", default="https://orcid.org").rstrip(
+            "/"
+        ),
+        orcid_redirect_url=config("SCHOLARGRAPH_ORCID_REDIRECT_URL", default=None) or None,
+        orcid_state_ttl_s=config("SCHOLARGRAPH_ORCID_STATE_TTL", cast=int, default=600),
     )
     return Settings(
         home=home,
