@@ -103,8 +103,9 @@ RETURN u {"""
 
 CONFIRM_ORCID: LiteralString = (
     """
-MATCH (u:User {id: $id}) WHERE u.orcid IS NOT NULL
-SET u.orcidVerified = true, u.orcidVerifiedAt = datetime(), u.orcidVerifiedBy = $by
+MATCH (u:User {id: $id}) WHERE coalesce($orcid, u.orcid) IS NOT NULL
+SET u.orcid = coalesce($orcid, u.orcid), u.orcidVerified = true, u.orcidVerifiedAt = datetime(),
+    u.orcidVerifiedBy = $by
 RETURN u {"""
     + USER_FIELDS
     + """} AS user,
@@ -212,10 +213,14 @@ async def set_orcid(
 
 
 async def confirm_orcid(
-    reader: GraphReader, user_id: str, confirmed_by: str
+    reader: GraphReader, user_id: str, confirmed_by: str, orcid: str | None = None
 ) -> tuple[User, tuple[str, ...]] | None:
-    """None when there is no such user or they gave no ORCID iD."""
-    records = await reader.write(CONFIRM_ORCID, {"id": user_id, "by": confirmed_by})
+    """Mark the user's ORCID iD verified: `orcid` when given (the iD ORCID authenticated,
+    which replaces the one the user typed), else the one they gave with setOrcid.
+
+    None when there is no such user, or no `orcid` and they gave no ORCID iD.
+    """
+    records = await reader.write(CONFIRM_ORCID, {"id": user_id, "by": confirmed_by, "orcid": orcid})
     if not records:
         return None
     return _user(records[0]["user"]), tuple(records[0]["claimed"])

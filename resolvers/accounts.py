@@ -163,7 +163,11 @@ def orcid_check_digit(base_digits: str) -> str:
 
 async def viewer(info: Info) -> User | None:
     """The authenticated user, or None without a token. A bad token is refused, not ignored."""
-    context = info.context
+    return await context_viewer(info.context)
+
+
+async def context_viewer(context: Context) -> User | None:
+    """`viewer` for code outside GraphQL (the ORCID callback route) that holds a Context."""
     if context.viewer_task is None:
         context.viewer_task = asyncio.ensure_future(_resolve_viewer(context))
     return await context.viewer_task
@@ -323,7 +327,7 @@ async def give_orcid(info: Info, raw: str) -> User:
     if changed is None:
         raise NotAuthenticatedError(Code.UNKNOWN_USER, "Your account no longer exists.")
     updated, claimed = changed
-    await _after_orcid_change(info, updated, claimed)
+    await after_orcid_change(info.context, updated, claimed)
     return updated
 
 
@@ -340,13 +344,15 @@ async def confirm_user_orcid(info: Info, raw_user_id: str) -> User:
             Code.ORCID_MISSING, "userId: that user has not given an ORCID iD (setOrcid) yet."
         )
     updated, claimed = changed
-    await _after_orcid_change(info, updated, claimed)
+    await after_orcid_change(info.context, updated, claimed)
     return updated
 
 
-async def _after_orcid_change(info: Info, user: User, claimed: Sequence[str]) -> None:
-    forget(info.context.loaders.user, user.id)
-    info.context.loaders.user.prime(user.id, user)
-    await refresh_trust(info.context.reader, claimed)
+async def after_orcid_change(context: Context, user: User, claimed: Sequence[str]) -> None:
+    """The researchers the user holds move between L2 and L3: recompute their trust."""
+    forget(context.loaders.user, user.id)
+    context.loaders.user.prime(user.id, user)
+    await refresh_trust(context.reader, claimed)
     for researcher_id in claimed:
-        forget_researcher(info, researcher_id)
+        forget(context.loaders.researcher, researcher_id)
+        forget(context.loaders.stats, researcher_id)

@@ -11,6 +11,7 @@ Passwords are hashed with Argon2id (argon2-cffi's defaults), off the event loop.
 from __future__ import annotations
 
 import asyncio
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -66,6 +67,7 @@ class Code(Enum):
     ORCID_STATE_EXPIRED = "ORCID_STATE_EXPIRED"
     ORCID_STATE_WRONG_USER = "ORCID_STATE_WRONG_USER"
     ORCID_EXCHANGE_FAILED = "ORCID_EXCHANGE_FAILED"
+    ORCID_DENIED = "ORCID_DENIED"
 
 
 class Refusal(UserFacingError):
@@ -137,6 +139,14 @@ class IssuedToken:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class SignedState:
+    """A verified OAuth `state`: whose flow it is, and the hash of its browser nonce."""
+
+    user_id: str
+    nonce_hash: str
+
+
 class Authenticator:
     """Issues and verifies bearer tokens. One per process (the JWKS client caches keys)."""
 
@@ -171,6 +181,64 @@ class Authenticator:
         expires = now + timedelta(seconds=self.ttl_s)
         payload = {"sub": user_id, "iss": self.issuer, "iat": now, "exp": expires}
         return IssuedToken(jwt.encode(payload, self._secret, algorithm="HS256"), expires)
+
+    def issue_state(
+        self,
+        user_id: str,
+        purpose: str,
+        nonce_hash: str,
+        ttl_s: int,
+        now: datetime | None = None,
+    ) -> IssuedToken:
+        """A signed, expiring OAuth `state` bound to a user (and to a browser by its nonce).
+
+        Signed with a key derived from the secret for this purpose and carrying its own
+        audience, so a state is never accepted as a bearer token, nor a bearer token as a state.
+        """
+        now = now or datetime.now(UTC)
+        expires = now + timedelta(seconds=ttl_s)
+        payload = {
+            "sub": user_id,
+            "iss": self.issuer,
+            "aud": self._state_audience(purpose),
+            "iat": now,
+            "exp": expires,
+            "nonce": nonce_hash,
+        }
+        token = jwt.encode(payload, self._state_key(purpose), algorithm="HS256")
+        return IssuedToken(token, expires)
+
+    def verify_state(self, token: str, purpose: str) -> SignedState:
+        """The state's user, or a refusal: ORCID_STATE_INVALID or ORCID_STATE_EXPIRED."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._state_key(purpose),
+                algorithms=["HS256"],
+                issuer=self.issuer,
+                audience=self._state_audience(purpose),
+                options={"require": ["exp", "iat", "sub", "iss", "aud", "nonce"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise InvalidInputError(
+                Code.ORCID_STATE_EXPIRED,
+                "state: this sign-in with ORCID was started too long ago; start it again.",
+                field="state",
+            ) from error
+        except jwt.PyJWTError as error:
+            raise InvalidInputError(
+                Code.ORCID_STATE_INVALID,
+                "state: not a state this server issued (altered, or for something else); "
+                "start the sign-in with ORCID again.",
+                field="state",
+            ) from error
+        return SignedState(user_id=str(claims["sub"]), nonce_hash=str(claims["nonce"]))
+
+    def _state_key(self, purpose: str) -> bytes:
+        return hmac.new(self._secret.encode(), f"state:{purpose}".encode(), "sha256").digest()
+
+    def _state_audience(self, purpose: str) -> str:
+        return f"{self.issuer}:{purpose}"
 
     async def verify(self, token: str) -> Identity:
         try:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from resolvers import accounts, claims, invitations
+from resolvers import accounts, claims, invitations, orcid
 from resolvers.auth import Refusal
 from resolvers.context import Info
 from schema.accounts import (
@@ -74,6 +74,18 @@ class OrcidConfirmationPayload:
     orcid_verified: bool
 
 
+@strawberry.type(description="Where to send the user to sign in at ORCID (docs/accounts.md).")
+class OrcidAuthorizationPayload:
+    authorize_url: str = strawberry.field(
+        description="Open this in the user's browser: ORCID's sign-in for this server."
+    )
+    state: str = strawberry.field(
+        description="Signed and bound to the viewer; ORCID hands it back to the redirect URL."
+    )
+    expires_at: datetime = strawberry.field(description="The sign-in must finish before this.")
+    redirect_url: str = strawberry.field(description="Where ORCID sends the browser back.")
+
+
 @strawberry.type
 class ResearcherPayload:
     researcher: Researcher
@@ -129,6 +141,14 @@ OrcidConfirmationResult = Annotated[
     | NotFoundError
     | ConflictError,
     strawberry.union("OrcidConfirmationResult"),
+]
+OrcidAuthorizationResult = Annotated[
+    OrcidAuthorizationPayload | AuthenticationError | UnavailableError,
+    strawberry.union("OrcidAuthorizationResult"),
+]
+OrcidVerificationResult = Annotated[
+    ViewerPayload | AuthenticationError | ForbiddenError | InvalidInputError | UnavailableError,
+    strawberry.union("OrcidVerificationResult"),
 ]
 ResearcherResult = Annotated[
     ResearcherPayload
@@ -330,6 +350,39 @@ class Mutation:
                 orcid=user.orcid,
                 orcid_verified=user.orcid_verified,
             ),
+        )
+
+    @strawberry.mutation(
+        description=(
+            "Start verifying your ORCID iD with ORCID OAuth: open `authorizeUrl`; ORCID "
+            "returns to the redirect URL with a code (docs/accounts.md)."
+        )
+    )
+    async def start_orcid_verification(self, info: Info) -> OrcidAuthorizationResult:
+        return await _attempt(
+            (AuthenticationError, UnavailableError),
+            orcid.start(info),
+            lambda a: OrcidAuthorizationPayload(
+                authorize_url=a.authorize_url,
+                state=a.state,
+                expires_at=a.expires_at,
+                redirect_url=a.redirect_url,
+            ),
+        )
+
+    @strawberry.mutation(
+        description=(
+            "Finish your ORCID sign-in with the `code` and `state` ORCID returned: the iD "
+            "ORCID authenticated becomes your verified ORCID iD (level 3 for your claims)."
+        )
+    )
+    async def complete_orcid_verification(
+        self, info: Info, code: str, state: str
+    ) -> OrcidVerificationResult:
+        return await _attempt(
+            (AuthenticationError, ForbiddenError, InvalidInputError, UnavailableError),
+            orcid.complete(info, code, state),
+            lambda user: ViewerPayload(viewer=Viewer.from_row(user)),
         )
 
     @strawberry.mutation(

@@ -1,4 +1,5 @@
-"""The Starlette app: GraphQL (with GraphiQL) at /graphql, health at /healthz."""
+"""The Starlette app: GraphQL (with GraphiQL) at /graphql, health at /healthz, and the ORCID
+OAuth callback at /auth/orcid/callback."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from graphdb.connection import ConnectionInfo, open_async_driver, ping
-from resolvers.context import Context
+from resolvers.auth import Authenticator
+from resolvers.context import Context, Mailer
+from resolvers.orcid import CALLBACK_PATH
 from schema import build_schema
 from scholargraph.auth import build_authenticator
 from scholargraph.context import build_context
 from scholargraph.database import connection_info
 from scholargraph.mail import build_mailer
+from scholargraph.orcid import OrcidCallback
 from scholargraph.settings import Settings, load_settings
 
 
@@ -30,11 +34,13 @@ class ScholarGraphQL(GraphQL[Context, None]):
     The authenticator (with its JWKS key cache) and the mailer live as long as the process.
     """
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self, settings: Settings, authenticator: Authenticator, mailer: Mailer, **kwargs: Any
+    ) -> None:
         super().__init__(build_schema(settings.limits), **kwargs)
         self.settings = settings
-        self.authenticator = build_authenticator(settings)
-        self.mailer = build_mailer(settings.auth)
+        self.authenticator = authenticator
+        self.mailer = mailer
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -74,12 +80,21 @@ def create_app(settings: Settings | None = None, info: ConnectionInfo | None = N
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = ScholarGraphQL(settings, graphql_ide="graphiql", allow_queries_via_get=False)
+    authenticator = build_authenticator(settings)
+    mailer = build_mailer(settings.auth)
+    graphql = ScholarGraphQL(
+        settings, authenticator, mailer, graphql_ide="graphiql", allow_queries_via_get=False
+    )
     return Starlette(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(
+                CALLBACK_PATH,
+                OrcidCallback(settings, authenticator, mailer).handle,
+                methods=["GET"],
+            ),
         ],
         lifespan=lifespan,
     )
