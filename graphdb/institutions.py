@@ -1,10 +1,12 @@
-"""Reading institutions and the researchers affiliated with them."""
+"""Reading institutions and the researchers affiliated with them; linking them to ROR."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import LiteralString
+from typing import Any, LiteralString
+
+from neo4j import Driver
 
 from graphdb.connection import GraphReader
 
@@ -54,3 +56,43 @@ async def fetch_institutions(
             )
         )
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class RorLink:
+    ror_id: str
+    institution_id: str
+    domains_added: int
+
+
+# An institution is the organisation's when it already carries its ROR id (linked at
+# ingestion), or when it has none and its name key is one of the organisation's names. ROR's
+# mail domains are added to the ones an administrator set, never replacing them.
+LINK_ROR_ORGANISATIONS: LiteralString = """
+UNWIND $organisations AS org
+CALL (org) {
+  MATCH (i:Institution {rorId: org.rorId})
+  RETURN i
+  UNION
+  UNWIND org.keys AS key
+  MATCH (i:Institution {nameKey: key})
+  WHERE i.rorId IS NULL
+  RETURN i
+}
+WITH org, i, coalesce(i.domains, []) AS before
+SET i.rorId = org.rorId,
+    i.rorName = org.name,
+    i.acronyms = org.acronyms,
+    i.domains = before + [d IN org.domains WHERE NOT d IN before]
+RETURN org.rorId AS rorId, i.id AS institutionId, size(i.domains) - size(before) AS added
+"""
+
+
+def link_ror_organisations(
+    driver: Driver, database: str, organisations: list[dict[str, Any]]
+) -> list[RorLink]:
+    """`organisations`: {rorId, name, keys, acronyms, domains}; one write transaction."""
+    records, _, _ = driver.execute_query(
+        LINK_ROR_ORGANISATIONS, organisations=organisations, database_=database
+    )
+    return [RorLink(r["rorId"], r["institutionId"], int(r["added"])) for r in records]

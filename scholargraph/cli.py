@@ -287,6 +287,26 @@ def load_arxiv(
         raise typer.Exit(2)
 
 
+@load_app.command("ror")
+def load_ror(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="ROR JSON files or folders (default: the data dir's ROR folder)."),
+    ] = None,
+) -> None:
+    """Link institutions to ROR records: ROR id and mail domains (for claim verification).
+
+    Matches Institution nodes by ROR id or by normalised name; idempotent; read in place.
+    """
+    from scholargraph.loading import run_ror_load
+
+    settings = _settings()
+    try:
+        run_ror_load(settings, paths or [settings.data_dir / "institutions_ror_api"], console)
+    except (LocalNeo4jError, FileNotFoundError, ValueError) as error:
+        raise _fail(str(error)) from error
+
+
 import_app = typer.Typer(help="Offline initial loads through neo4j-admin.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from graphdb.connection import open_driver
+from graphdb.institutions import link_ror_organisations
 from graphdb.migrations import apply_migrations
 from loaders.affiliations import RorIndex
 from loaders.formats import expand_paths
 from loaders.harvest import Harvester, HarvestOptions
 from loaders.ingest import DEFAULT_BATCH_SIZE, Loader, LoadReport, count_records
 from loaders.quarantine import Quarantine
+from loaders.ror import read_ror_files, unambiguous
 from loaders.rows import RowBuilder
 from loaders.taxonomy import Taxonomy, load_taxonomy
 from scholargraph.database import connection_info
@@ -147,3 +150,49 @@ def print_report(console: Console, report: LoadReport, quarantine: Path, what: s
         table.add_row("name variants merged", f"{report.identities.merged:,}")
     table.add_row("time", f"{report.seconds:,.1f} s ({report.papers_per_second:,.0f} papers/s)")
     console.print(table)
+
+
+@dataclass(frozen=True, slots=True)
+class RorReport:
+    organisations: int
+    with_domains: int
+    matched_organisations: int
+    institutions: int
+    domains_added: int
+
+
+def run_ror_load(settings: Settings, paths: Sequence[Path], console: Console) -> RorReport:
+    """Link Institution nodes to ROR records (ids, names, mail domains), read in place."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    organisations = unambiguous(read_ror_files(paths))
+    rows = [
+        {
+            "rorId": o.ror_id,
+            "name": o.name,
+            "keys": list(o.name_keys),
+            "acronyms": list(o.acronyms),
+            "domains": list(o.domains),
+        }
+        for o in organisations
+    ]
+    target = connection_info(settings)
+    with open_driver(target) as driver:
+        apply_migrations(driver, target.database)
+        links = link_ror_organisations(driver, target.database, rows)
+    report = RorReport(
+        organisations=len(organisations),
+        with_domains=sum(1 for o in organisations if o.domains),
+        matched_organisations=len({link.ror_id for link in links}),
+        institutions=len({link.institution_id for link in links}),
+        domains_added=sum(link.domains_added for link in links),
+    )
+    table = Table(title="ROR load", show_header=False)
+    table.add_row("ROR organisations read", str(report.organisations))
+    table.add_row("... with mail domains", str(report.with_domains))
+    table.add_row("... matched to institutions", str(report.matched_organisations))
+    table.add_row("institutions linked", str(report.institutions))
+    table.add_row("mail domains added", str(report.domains_added))
+    console.print(table)
+    return report
