@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
-from graphdb.values import to_date, to_datetime
+from graphdb.mentions import CLAIMANT_MATCH, RESEARCHER_FIELDS, Researcher, researcher_from_map
+from graphdb.topics import TOPIC_FIELDS, Topic, topic_from_map
+from graphdb.values import from_epoch_millis, to_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,8 @@ class Paper:
 PAPER_FIELDS: LiteralString = """
   arxivId: p.arxivId, title: p.title, abstract: p.abstract, year: p.year,
   firstSubmitted: p.firstSubmitted, lastUpdated: p.lastUpdated, versions: p.versions,
-  versionDates: p.versionDates, dois: p.dois, journalRef: p.journalRef, comments: p.comments,
+  versionDates: [d IN p.versionDates | d.epochMillis], dois: p.dois,
+  journalRef: p.journalRef, comments: p.comments,
   reportNo: p.reportNo, license: p.license, primaryTopic: p.primaryTopic
 """
 
@@ -57,7 +60,7 @@ def paper_from_map(row: dict[str, Any]) -> Paper:
         last_updated=to_date(row.get("lastUpdated")),
         versions=tuple(row.get("versions") or ()),
         version_dates=tuple(
-            d for d in (to_datetime(v) for v in row.get("versionDates") or ()) if d is not None
+            d for d in map(from_epoch_millis, row.get("versionDates") or ()) if d is not None
         ),
         dois=tuple(row.get("dois") or ()),
         journal_ref=row.get("journalRef"),
@@ -78,36 +81,57 @@ async def fetch_papers_by_arxiv_ids(
 @dataclass(frozen=True, slots=True)
 class Authorship:
     position: int
-    researcher_id: str
+    researcher: Researcher
     printed_name: str
     institution_ids: tuple[str, ...]
+
+    @property
+    def researcher_id(self) -> str:
+        return self.researcher.id
 
 
 @dataclass(frozen=True, slots=True)
 class PaperTopic:
-    code: str
+    topic: Topic
     primary: bool
 
+    @property
+    def code(self) -> str:
+        return self.topic.code
 
-FETCH_AUTHORSHIPS: LiteralString = """
+
+# Each author slot carries the whole researcher mention, so an author list costs no second
+# lookup (and no second DataLoader wave).
+FETCH_AUTHORSHIPS: LiteralString = (
+    """
 UNWIND $keys AS key
 OPTIONAL MATCH (p:Paper {arxivId: key})
 RETURN key, COLLECT {
   MATCH (p)<-[a:AUTHORED]-(r:Researcher)
-  RETURN {position: a.position, id: r.id, name: coalesce(a.name, r.name),
-          institutionIds: coalesce(a.institutionIds, [])} AS authorship
+  """
+    + CLAIMANT_MATCH
+    + """
+  RETURN {position: a.position, printedName: coalesce(a.name, r.name),
+          institutionIds: coalesce(a.institutionIds, []), researcher: {"""
+    + RESEARCHER_FIELDS
+    + """}} AS authorship
   ORDER BY a.position
 } AS authorships
 """
+)
 
-FETCH_PAPER_TOPICS: LiteralString = """
+FETCH_PAPER_TOPICS: LiteralString = (
+    """
 UNWIND $keys AS key
 OPTIONAL MATCH (p:Paper {arxivId: key})
 RETURN key, COLLECT {
-  MATCH (p)-[t:IN_TOPIC]->(topic:Topic)
-  RETURN {code: topic.code, primary: t.primary} AS topic ORDER BY t.primary DESC, topic.code
+  MATCH (p)-[e:IN_TOPIC]->(t:Topic)
+  RETURN {primary: e.primary, topic: t {"""
+    + TOPIC_FIELDS
+    + """}} AS topic ORDER BY e.primary DESC, t.code
 } AS topics
 """
+)
 
 # Full-text search with optional filters; the score orders, the arXiv id breaks ties, so the
 # order (and offset cursors) are stable while the graph does not change.
@@ -127,7 +151,12 @@ async def fetch_authorships(
     records = await reader.read(FETCH_AUTHORSHIPS, {"keys": list(arxiv_ids)})
     return [
         tuple(
-            Authorship(a["position"], a["id"], a["name"], tuple(a["institutionIds"]))
+            Authorship(
+                a["position"],
+                researcher_from_map(a["researcher"]),
+                a["printedName"],
+                tuple(a["institutionIds"]),
+            )
             for a in r["authorships"]
         )
         for r in records
@@ -138,7 +167,10 @@ async def fetch_paper_topics(
     reader: GraphReader, arxiv_ids: Sequence[str]
 ) -> list[tuple[PaperTopic, ...]]:
     records = await reader.read(FETCH_PAPER_TOPICS, {"keys": list(arxiv_ids)})
-    return [tuple(PaperTopic(t["code"], t["primary"]) for t in r["topics"]) for r in records]
+    return [
+        tuple(PaperTopic(topic_from_map(t["topic"]), bool(t["primary"])) for t in r["topics"])
+        for r in records
+    ]
 
 
 @dataclass(frozen=True, slots=True)

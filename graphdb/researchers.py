@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
+from graphdb.mentions import CLAIMANT_MATCH, RESEARCHER_FIELDS, Researcher, researcher_from_map
 from graphdb.papers import PAPER_FIELDS, Paper, paper_from_map
-from graphdb.values import to_datetime
+from graphdb.topics import TOPIC_FIELDS, Topic, topic_from_map
 
 CLOSE_COLLABORATOR_MIN_SHARED = 2
 
@@ -26,25 +26,6 @@ class Affiliation:
     works: int
     first_year: int | None
     last_year: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Researcher:
-    """What every mention of a researcher needs; counts live in `ResearcherStats`."""
-
-    id: str
-    requested_id: str  # the id asked for: differs from `id` when it was merged into this one
-    name: str
-    name_variants: tuple[str, ...]
-    field: str | None
-    is_collaboration: bool
-    open_to_collaborate: bool
-    claimed: bool
-    verification_level: int
-    claimant_id: str | None = None  # the user holding the approved claim (docs/accounts.md)
-    claimant_since: datetime | None = None  # when that user's account was created
-    orcid_verified: bool = False  # the claimant's ORCID iD is verified (level 3)
-    trust_updated_at: datetime | None = None  # when `trustScore` was last stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,37 +49,33 @@ class WorksPage:
 
 @dataclass(frozen=True, slots=True)
 class TopicShare:
-    code: str
+    topic: Topic
     works: int
 
 
 @dataclass(frozen=True, slots=True)
 class Collaborator:
-    researcher_id: str
+    researcher: Researcher
     shared_works: int
     first_year: int | None
     last_year: int | None
 
 
 # A merged-away id (an initials-only variant) still resolves, to the researcher it became.
-FETCH_RESEARCHERS: LiteralString = """
+FETCH_RESEARCHERS: LiteralString = (
+    """
 UNWIND $keys AS key
 OPTIONAL MATCH (direct:Researcher {id: key})
 OPTIONAL MATCH (:ResearcherAlias {id: key})-[:ALIAS_OF]->(merged:Researcher)
 WITH key, coalesce(direct, merged) AS r
-// The approved claim carries `approvedFor` (unique, indexed): at most one claimant.
-OPTIONAL MATCH (u:User)-[:SUBMITTED]->(:Claim {approvedFor: r.id})
-RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
-  id: r.id, name: r.name, nameVariants: r.nameVariants, field: r.field,
-  isCollaboration: r.isCollaboration,
-  openToCollaborate: u IS NOT NULL AND coalesce(r.openToCollaborate, false),
-  claimed: u IS NOT NULL,
-  claimantId: u.id, claimantSince: u.createdAt,
-  orcidVerified: coalesce(u.orcidVerified, false),
-  verificationLevel: CASE WHEN u IS NULL THEN 1 WHEN u.orcidVerified THEN 3 ELSE 2 END,
-  trustUpdatedAt: r.trustUpdatedAt
-} END AS researcher
 """
+    + CLAIMANT_MATCH
+    + """
+RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {"""
+    + RESEARCHER_FIELDS
+    + """} END AS researcher
+"""
+)
 
 FETCH_RESEARCHER_STATS: LiteralString = """
 UNWIND $keys AS key
@@ -158,31 +135,47 @@ RETURN k.id AS id, rows, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) 
 FETCH_WORKS_NEWEST: LiteralString = _works_query("<", "DESC")
 FETCH_WORKS_OLDEST: LiteralString = _works_query(">", "ASC")
 
-FETCH_TOPIC_SHARES: LiteralString = """
-UNWIND $keys AS k
-OPTIONAL MATCH (r:Researcher {id: k.id})
-CALL (r) {
-  OPTIONAL MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic)
-  WITH t, count(*) AS works WHERE t IS NOT NULL
-  ORDER BY works DESC, t.code
-  RETURN collect({code: t.code, works: works}) AS shares
-}
-RETURN k.id AS id, shares[..k.first] AS shares
-"""
-
-FETCH_COLLABORATORS: LiteralString = """
+# Ranked lists carry complete topic and researcher maps: no second lookup, no second wave.
+FETCH_TOPIC_SHARES: LiteralString = (
+    """
 UNWIND $keys AS k
 OPTIONAL MATCH (r:Researcher {id: k.id})
 CALL (r, k) {
-  OPTIONAL MATCH (r)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Researcher)
+  OPTIONAL MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic)
+  WITH t, count(*) AS works WHERE t IS NOT NULL
+  ORDER BY works DESC, t.code
+  RETURN collect({works: works, topic: t {"""
+    + TOPIC_FIELDS
+    + """}}) AS shares
+}
+RETURN k.id AS id, shares[..k.first] AS shares
+"""
+)
+
+FETCH_COLLABORATORS: LiteralString = (
+    """
+UNWIND $keys AS k
+OPTIONAL MATCH (owner:Researcher {id: k.id})
+CALL (owner, k) {
+  OPTIONAL MATCH (owner)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Researcher)
   WITH k, c, count(p) AS shared, min(p.year) AS firstYear, max(p.year) AS lastYear
   WHERE c IS NOT NULL AND shared >= k.minShared
   ORDER BY shared DESC, lastYear DESC, c.name, c.id
-  RETURN collect({id: c.id, shared: shared, firstYear: firstYear, lastYear: lastYear})
-         AS collaborators
+  WITH k, collect({c: c, shared: shared, firstYear: firstYear, lastYear: lastYear}) AS ranked
+  // Only the page's co-authors get the full mention (with their claimant).
+  UNWIND range(0, size(ranked[..k.first]) - 1) AS rank
+  WITH rank, ranked[rank] AS row, ranked[rank].c AS r
+  """
+    + CLAIMANT_MATCH
+    + """
+  RETURN collect({rank: rank, shared: row.shared, firstYear: row.firstYear,
+                  lastYear: row.lastYear, researcher: {"""
+    + RESEARCHER_FIELDS
+    + """}}) AS collaborators
 }
-RETURN k.id AS id, collaborators[..k.first] AS collaborators
+RETURN k.id AS id, collaborators
 """
+)
 
 SEARCH_RESEARCHERS: LiteralString = """
 CALL db.index.fulltext.queryNodes('researcher_names', $query) YIELD node, score
@@ -195,27 +188,9 @@ RETURN size(ids) AS total, ids[$offset..$offset + $first + 1] AS page
 async def fetch_researchers(reader: GraphReader, ids: Sequence[str]) -> list[Researcher | None]:
     records = await reader.read(FETCH_RESEARCHERS, {"keys": list(ids)})
     return [
-        _researcher(r["key"], r["researcher"]) if r["researcher"] is not None else None
+        researcher_from_map(r["researcher"], r["key"]) if r["researcher"] is not None else None
         for r in records
     ]
-
-
-def _researcher(requested: str, row: dict[str, Any]) -> Researcher:
-    return Researcher(
-        id=row["id"],
-        requested_id=requested,
-        name=row["name"] or "",
-        name_variants=tuple(row["nameVariants"] or ()),
-        field=row["field"],
-        is_collaboration=bool(row["isCollaboration"]),
-        open_to_collaborate=bool(row["openToCollaborate"]),
-        claimed=bool(row["claimed"]),
-        verification_level=int(row["verificationLevel"]),
-        claimant_id=row["claimantId"],
-        claimant_since=to_datetime(row["claimantSince"]),
-        orcid_verified=bool(row["orcidVerified"]),
-        trust_updated_at=to_datetime(row["trustUpdatedAt"]),
-    )
 
 
 async def fetch_researcher_stats(
@@ -290,7 +265,10 @@ async def fetch_topic_shares(
     records = await reader.read(
         FETCH_TOPIC_SHARES, {"keys": [{"id": rid, "first": first} for rid, first in keys]}
     )
-    return [tuple(TopicShare(s["code"], s["works"]) for s in r["shares"]) for r in records]
+    return [
+        tuple(TopicShare(topic_from_map(s["topic"]), s["works"]) for s in r["shares"])
+        for r in records
+    ]
 
 
 async def fetch_collaborators(
@@ -302,11 +280,17 @@ async def fetch_collaborators(
     )
     return [
         tuple(
-            Collaborator(c["id"], c["shared"], c["firstYear"], c["lastYear"])
-            for c in r["collaborators"]
+            Collaborator(
+                researcher_from_map(c["researcher"]), c["shared"], c["firstYear"], c["lastYear"]
+            )
+            for c in sorted(r["collaborators"], key=_by_rank)
         )
         for r in records
     ]
+
+
+def _by_rank(row: dict[str, Any]) -> int:
+    return int(row["rank"])
 
 
 async def search_researchers(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import LiteralString
+from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
 
@@ -20,14 +20,22 @@ class Topic:
     works_count: int
 
 
-FETCH_TOPICS: LiteralString = """
-UNWIND $keys AS key
-OPTIONAL MATCH (t:Topic {code: key})
-RETURN key, CASE WHEN t IS NULL THEN NULL ELSE t {
+# A map projection over `t`, shared by every query that returns topics, so lists of topics
+# (a paper's, a researcher's ranking) arrive complete and need no second lookup.
+TOPIC_FIELDS: LiteralString = """
   .code, .name, .archive, .group, .groupName, .active,
   works: COUNT { (t)<-[:IN_TOPIC]-() }
-} END AS topic
 """
+
+FETCH_TOPICS: LiteralString = (
+    """
+UNWIND $keys AS key
+OPTIONAL MATCH (t:Topic {code: key})
+RETURN key, CASE WHEN t IS NULL THEN NULL ELSE t {"""
+    + TOPIC_FIELDS
+    + """} END AS topic
+"""
+)
 
 # Counting primary papers reads every IN_TOPIC edge of the topic (the total above is the node's
 # stored degree): a separate query, run only when a client asks for the number.
@@ -40,23 +48,19 @@ RETURN key, COUNT { (t)<-[:IN_TOPIC {primary: true}]-() } AS primaryWorks
 
 async def fetch_topics(reader: GraphReader, codes: Sequence[str]) -> list[Topic | None]:
     records = await reader.read(FETCH_TOPICS, {"keys": list(codes)})
-    result: list[Topic | None] = []
-    for record in records:
-        row = record["topic"]
-        result.append(
-            None
-            if row is None
-            else Topic(
-                code=row["code"],
-                name=row["name"] or row["code"],
-                archive=row["archive"],
-                group=row["group"],
-                group_name=row["groupName"],
-                active=bool(row["active"]) if row["active"] is not None else True,
-                works_count=row["works"],
-            )
-        )
-    return result
+    return [None if r["topic"] is None else topic_from_map(r["topic"]) for r in records]
+
+
+def topic_from_map(row: dict[str, Any]) -> Topic:
+    return Topic(
+        code=row["code"],
+        name=row["name"] or row["code"],
+        archive=row["archive"],
+        group=row["group"],
+        group_name=row["groupName"],
+        active=bool(row["active"]) if row["active"] is not None else True,
+        works_count=row["works"],
+    )
 
 
 async def fetch_primary_counts(reader: GraphReader, codes: Sequence[str]) -> list[int]:

@@ -9,7 +9,7 @@ from graphdb.invitations import (
     send_invitation,
     set_open_to_collaborate,
 )
-from graphdb.researchers import Researcher
+from graphdb.mentions import Researcher
 from graphdb.users import User
 from resolvers.accounts import (
     AccountKind,

@@ -19,6 +19,7 @@ from graphdb.connection import GraphReader
 from graphdb.graphslice import Neighbourhood, fetch_neighbourhoods
 from graphdb.institutions import Institution, fetch_institutions
 from graphdb.invitations import Invitation, fetch_invitations
+from graphdb.mentions import Researcher
 from graphdb.papers import (
     Authorship,
     Paper,
@@ -29,7 +30,6 @@ from graphdb.papers import (
 )
 from graphdb.researchers import (
     Collaborator,
-    Researcher,
     ResearcherStats,
     TopicShare,
     WorksPage,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from graphdb.mentions import Researcher
 from graphdb.researchers import (
     Collaborator,
-    Researcher,
     ResearcherStats,
     TopicShare,
     WorksPage,

@@ -62,32 +62,27 @@ class Paper(Node):
     async def authors(self, info: Info) -> list[LazyResearcher]:
         from schema.researchers import Researcher
 
-        slots = await load_authorships(info, self.arxiv_id)
-        rows = await info.context.loaders.researcher.load_many([a.researcher_id for a in slots])
-        return [Researcher.from_row(r) for r in rows if r is not None]
+        return [
+            Researcher.from_row(a.researcher) for a in await load_authorships(info, self.arxiv_id)
+        ]
 
     @strawberry.field(description="Author slots with printed names and affiliations, in order.")
     async def authorships(self, info: Info) -> list[Authorship]:
         from schema.researchers import Researcher
 
-        slots = await load_authorships(info, self.arxiv_id)
-        rows = await info.context.loaders.researcher.load_many([a.researcher_id for a in slots])
         return [
             Authorship(
                 position=a.position,
                 printed_name=a.printed_name,
-                researcher=Researcher.from_row(r),
+                researcher=Researcher.from_row(a.researcher),
                 institution_keys=a.institution_ids,
             )
-            for a, r in zip(slots, rows, strict=True)
-            if r is not None
+            for a in await load_authorships(info, self.arxiv_id)
         ]
 
     @strawberry.field(description="arXiv categories, the primary one first.")
     async def topics(self, info: Info) -> list[Topic]:
-        codes = [t.code for t in await load_paper_topics(info, self.arxiv_id)]
-        rows = await info.context.loaders.topic.load_many(codes)
-        return [Topic.from_row(t) for t in rows if t is not None]
+        return [Topic.from_row(t.topic) for t in await load_paper_topics(info, self.arxiv_id)]
 
     @strawberry.field(description="The primary arXiv category.")
     async def primary_topic(self, info: Info) -> Topic | None:

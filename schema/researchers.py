@@ -6,8 +6,8 @@ from enum import Enum
 
 import strawberry
 
+from graphdb.mentions import Researcher as ResearcherRow
 from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED
-from graphdb.researchers import Researcher as ResearcherRow
 from resolvers.accounts import is_following
 from resolvers.context import Info
 from resolvers.graphs import load_slice
@@ -155,12 +155,9 @@ class Researcher(Node):
 
     @strawberry.field(description="Topics ranked by the number of works in each, then code.")
     async def topics(self, info: Info, first: int = 10) -> list[TopicWorks]:
-        shares = await load_topic_shares(info, self.key, first)
-        rows = await info.context.loaders.topic.load_many([s.code for s in shares])
         return [
-            TopicWorks(topic=Topic.from_row(row), works_count=share.works)
-            for share, row in zip(shares, rows, strict=True)
-            if row is not None
+            TopicWorks(topic=Topic.from_row(share.topic), works_count=share.works)
+            for share in await load_topic_shares(info, self.key, first)
         ]
 
     @strawberry.field(
@@ -172,17 +169,14 @@ class Researcher(Node):
     async def close_collaborators(
         self, info: Info, first: int = 10, min_shared_works: int = 1
     ) -> list[Collaboration]:
-        found = await load_collaborators(info, self.key, first, min_shared_works)
-        rows = await info.context.loaders.researcher.load_many([c.researcher_id for c in found])
         return [
             Collaboration(
-                researcher=Researcher.from_row(row),
+                researcher=Researcher.from_row(c.researcher),
                 shared_works_count=c.shared_works,
                 first_year=c.first_year,
                 last_year=c.last_year,
             )
-            for c, row in zip(found, rows, strict=True)
-            if row is not None
+            for c in await load_collaborators(info, self.key, first, min_shared_works)
         ]
 
     @strawberry.field(description="The trust snapshot shown on the profile.")

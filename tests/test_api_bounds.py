@@ -92,10 +92,10 @@ def post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
     return body
 
 
-# PAGE nests 4 levels of relationships over 11 loaders; a loader can fire once per level it
-# appears in, whatever the number of results (which DataLoader wave a key lands in depends on
-# timing, so the exact count may differ by a query or two between runs).
-ROUND_TRIP_BOUND = 16
+# PAGE uses 9 loaders over 4 levels. Lists come back complete (an author list carries its
+# researchers, a topic list its topics), so each loader fires once for the whole page, whatever
+# the number of results; one spare for a batch split across event-loop ticks.
+ROUND_TRIP_BOUND = 10
 
 
 def test_round_trips_depend_on_nesting_not_on_results(
@@ -114,7 +114,7 @@ def test_round_trips_depend_on_nesting_not_on_results(
     for body in (big, small):
         cost = body["extensions"]["neo4j"]
         assert cost["roundTrips"] <= ROUND_TRIP_BOUND, cost
-        assert max(cost["queries"].values()) <= 3, cost  # per loader: once per level at most
+        assert max(cost["queries"].values()) <= 2, cost  # per loader: once, a split at most
         assert sum(cost["queries"].values()) == cost["roundTrips"]
     # Ten times the works of the page: the same order of round trips, not ten times more.
     ten = post(client, PAGE.replace("works(first: 100)", "works(first: 10)"), id=ada)
