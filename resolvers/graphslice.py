@@ -156,27 +156,51 @@ def _fill(candidates: dict[NodeKind, list[SliceNode]], places: int) -> list[Slic
 def _edges(
     hood: Neighbourhood, kept: set[str], center: str, own: set[str]
 ) -> tuple[SliceEdge, ...]:
+    # Membership is tested on the graph keys of the kept nodes: global ids are built only for
+    # the edges kept (a prolific researcher's neighbourhood has thousands of author slots).
+    keys: dict[str, set[str]] = defaultdict(set)
+    for node_id in kept:
+        kind, _, key = node_id.partition(":")
+        keys[kind].add(key)
+    researchers, papers = keys[Kind.RESEARCHER.value], keys[Kind.PAPER.value]
+    topics, institutions = keys[Kind.TOPIC.value], keys[Kind.INSTITUTION.value]
     edges: set[SliceEdge] = set()
     for a in hood.authorships:
-        source = global_id(Kind.RESEARCHER, a.researcher_id)
-        target = global_id(Kind.PAPER, a.arxiv_id)
-        if source in kept and target in kept:
-            edges.add(SliceEdge(source, target, EdgeKind.AUTHORED, 1.0))
+        if a.researcher_id in researchers and a.arxiv_id in papers:
+            edges.add(
+                SliceEdge(
+                    global_id(Kind.RESEARCHER, a.researcher_id),
+                    global_id(Kind.PAPER, a.arxiv_id),
+                    EdgeKind.AUTHORED,
+                    1.0,
+                )
+            )
     for t in hood.topics:
-        source, target = global_id(Kind.PAPER, t.arxiv_id), global_id(Kind.TOPIC, t.code)
-        if source in kept and target in kept:
-            edges.add(SliceEdge(source, target, EdgeKind.IN_TOPIC, 1.0))
+        if t.arxiv_id in papers and t.code in topics:
+            edges.add(
+                SliceEdge(
+                    global_id(Kind.PAPER, t.arxiv_id),
+                    global_id(Kind.TOPIC, t.code),
+                    EdgeKind.IN_TOPIC,
+                    1.0,
+                )
+            )
     for f in hood.affiliations:
-        source = global_id(Kind.RESEARCHER, f.researcher_id)
-        target = global_id(Kind.INSTITUTION, f.institution_id)
-        if source in kept and target in kept:
-            edges.add(SliceEdge(source, target, EdgeKind.AFFILIATED_WITH, float(f.works)))
+        if f.researcher_id in researchers and f.institution_id in institutions:
+            edges.add(
+                SliceEdge(
+                    global_id(Kind.RESEARCHER, f.researcher_id),
+                    global_id(Kind.INSTITUTION, f.institution_id),
+                    EdgeKind.AFFILIATED_WITH,
+                    float(f.works),
+                )
+            )
     shared: dict[str, int] = defaultdict(int)
     for a in hood.authorships:
         if a.arxiv_id in own and a.researcher_id != hood.center_id:
             shared[a.researcher_id] += 1
     for researcher, count in shared.items():
-        target = global_id(Kind.RESEARCHER, researcher)
-        if target in kept:
+        if researcher in researchers:
+            target = global_id(Kind.RESEARCHER, researcher)
             edges.add(SliceEdge(center, target, EdgeKind.COLLABORATES_WITH, float(count)))
     return tuple(sorted(edges, key=lambda e: (e.kind.value, e.source, e.target)))
