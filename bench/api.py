@@ -8,7 +8,9 @@ follow the sample's distributions), compares for prolific (100+ works) and ordin
   (a) the GraphQL API over HTTP (uvicorn, one worker, DataLoaders on);
   (b) the best hand-written single Cypher query returning the same data through the driver
       (the research-graph ranking, done in Python by both, is applied to its rows too): the limit;
-  (c) the same API with DataLoaders switched off (SCHOLARGRAPH_DATALOADERS=0): one query per key.
+  (c) the same API with DataLoaders switched off (SCHOLARGRAPH_DATALOADERS=0): every load is
+      its own query, as if each resolver queried Neo4j itself (no batching, no per-request
+      cache, no look-ahead).
 
 It checks that (a) and (b) return the same page, prints p50/p95 of each, the ratios, and the
 requests/s of (a) with 16 concurrent clients. The bench server home is

@@ -100,13 +100,11 @@ class PaperTopic:
         return self.topic.code
 
 
-# Each author slot carries the whole researcher mention, so an author list costs no second
-# lookup (and no second DataLoader wave).
-FETCH_AUTHORSHIPS: LiteralString = (
-    """
-UNWIND $keys AS key
-OPTIONAL MATCH (p:Paper {arxivId: key})
-RETURN key, COLLECT {
+# The author slots of `p`, in order. Each slot carries the whole researcher mention, so an
+# author list costs no second lookup (and no second DataLoader wave). It binds `a`, `r` and
+# `u` itself: an enclosing query must not have them in scope (they would constrain the match).
+AUTHORSHIPS_OF_P: LiteralString = (
+    """COLLECT {
   MATCH (p)<-[a:AUTHORED]-(r:Researcher)
   """
     + CLAIMANT_MATCH
@@ -116,7 +114,26 @@ RETURN key, COLLECT {
     + RESEARCHER_FIELDS
     + """}} AS authorship
   ORDER BY a.position
-} AS authorships
+}"""
+)
+
+# The topics of `p`, the primary one first, each with the topic's fields (binds `e` and `t`).
+TOPICS_OF_P: LiteralString = (
+    """COLLECT {
+  MATCH (p)-[e:IN_TOPIC]->(t:Topic)
+  RETURN {primary: e.primary, topic: t {"""
+    + TOPIC_FIELDS
+    + """}} AS topic ORDER BY e.primary DESC, t.code
+}"""
+)
+
+FETCH_AUTHORSHIPS: LiteralString = (
+    """
+UNWIND $keys AS key
+OPTIONAL MATCH (p:Paper {arxivId: key})
+RETURN key, """
+    + AUTHORSHIPS_OF_P
+    + """ AS authorships
 """
 )
 
@@ -124,12 +141,9 @@ FETCH_PAPER_TOPICS: LiteralString = (
     """
 UNWIND $keys AS key
 OPTIONAL MATCH (p:Paper {arxivId: key})
-RETURN key, COLLECT {
-  MATCH (p)-[e:IN_TOPIC]->(t:Topic)
-  RETURN {primary: e.primary, topic: t {"""
-    + TOPIC_FIELDS
-    + """}} AS topic ORDER BY e.primary DESC, t.code
-} AS topics
+RETURN key, """
+    + TOPICS_OF_P
+    + """ AS topics
 """
 )
 
@@ -149,28 +163,32 @@ async def fetch_authorships(
     reader: GraphReader, arxiv_ids: Sequence[str]
 ) -> list[tuple[Authorship, ...]]:
     records = await reader.read(FETCH_AUTHORSHIPS, {"keys": list(arxiv_ids)})
-    return [
-        tuple(
-            Authorship(
-                a["position"],
-                researcher_from_map(a["researcher"]),
-                a["printedName"],
-                tuple(a["institutionIds"]),
-            )
-            for a in r["authorships"]
-        )
-        for r in records
-    ]
+    return [authorships_from_rows(r["authorships"]) for r in records]
 
 
 async def fetch_paper_topics(
     reader: GraphReader, arxiv_ids: Sequence[str]
 ) -> list[tuple[PaperTopic, ...]]:
     records = await reader.read(FETCH_PAPER_TOPICS, {"keys": list(arxiv_ids)})
-    return [
-        tuple(PaperTopic(topic_from_map(t["topic"]), bool(t["primary"])) for t in r["topics"])
-        for r in records
-    ]
+    return [paper_topics_from_rows(r["topics"]) for r in records]
+
+
+def authorships_from_rows(rows: Sequence[dict[str, Any]]) -> tuple[Authorship, ...]:
+    """What AUTHORSHIPS_OF_P returns, as `Authorship` values."""
+    return tuple(
+        Authorship(
+            a["position"],
+            researcher_from_map(a["researcher"]),
+            a["printedName"],
+            tuple(a["institutionIds"]),
+        )
+        for a in rows
+    )
+
+
+def paper_topics_from_rows(rows: Sequence[dict[str, Any]]) -> tuple[PaperTopic, ...]:
+    """What TOPICS_OF_P returns, as `PaperTopic` values."""
+    return tuple(PaperTopic(topic_from_map(t["topic"]), bool(t["primary"])) for t in rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,24 @@ key order, so DataLoaders can answer any number of researchers in one round trip
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
 from graphdb.mentions import CLAIMANT_MATCH, RESEARCHER_FIELDS, Researcher, researcher_from_map
-from graphdb.papers import PAPER_FIELDS, Paper, paper_from_map
+from graphdb.papers import (
+    AUTHORSHIPS_OF_P,
+    PAPER_FIELDS,
+    TOPICS_OF_P,
+    Authorship,
+    Paper,
+    PaperTopic,
+    authorships_from_rows,
+    paper_from_map,
+    paper_topics_from_rows,
+)
 from graphdb.topics import TOPIC_FIELDS, Topic, topic_from_map
 
 CLOSE_COLLABORATOR_MIN_SHARED = 2
@@ -45,6 +56,9 @@ class WorksPage:
     total: int
     papers: tuple[tuple[str, Paper], ...]  # (sort key, paper), in page order
     has_next: bool
+    # Brought along when the request asked for them (`WorksRequest.with_authors/with_topics`).
+    authorships: Mapping[str, tuple[Authorship, ...]] = field(default_factory=dict)
+    topics: Mapping[str, tuple[PaperTopic, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +122,22 @@ RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
 
 
 # Works pages use keyset cursors on "<firstSubmitted>|<arxivId>", so a page boundary never
-# moves when papers are added before it: no duplicates, no gaps.
-def _works_query(compare: LiteralString, direction: LiteralString) -> LiteralString:
+# moves when papers are added before it: no duplicates, no gaps. When the client asked for the
+# papers' authors or topics, the page brings them along (AUTHORSHIPS_OF_P, TOPICS_OF_P): the
+# resolver primes the request's loaders with them, and the page needs no further wave.
+# (Those fragments bind `a`, `r`, `u`, `e` and `t` themselves: the owner is `owner` here.)
+@cache
+def works_query(oldest_first: bool, with_authors: bool, with_topics: bool) -> LiteralString:
+    compare: LiteralString = ">" if oldest_first else "<"
+    direction: LiteralString = "ASC" if oldest_first else "DESC"
+    authorships: LiteralString = AUTHORSHIPS_OF_P if with_authors else "null"
+    topics: LiteralString = TOPICS_OF_P if with_topics else "null"
     return (
         """
 UNWIND $keys AS k
-MATCH (r:Researcher {id: k.id})
-CALL (r, k) {
-  MATCH (r)-[:AUTHORED]->(p:Paper)
+OPTIONAL MATCH (owner:Researcher {id: k.id})
+CALL (owner, k) {
+  MATCH (owner)-[:AUTHORED]->(p:Paper)
   WITH p, coalesce(toString(p.firstSubmitted), '') + '|' + p.arxivId AS sortKey
   WHERE k.after IS NULL OR sortKey """
         + compare
@@ -124,16 +146,18 @@ CALL (r, k) {
         + direction
         + """ LIMIT $limit
 }
-WITH k, collect({sortKey: sortKey, paper: p {"""
+WITH k, p, sortKey, """
+        + authorships
+        + """ AS authorships, """
+        + topics
+        + """ AS topics
+WITH k, collect({sortKey: sortKey, authorships: authorships, topics: topics, paper: p {"""
         + PAPER_FIELDS
         + """}}) AS rows
 RETURN k.id AS id, rows, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS total
 """
     )
 
-
-FETCH_WORKS_NEWEST: LiteralString = _works_query("<", "DESC")
-FETCH_WORKS_OLDEST: LiteralString = _works_query(">", "ASC")
 
 # Ranked lists carry complete topic and researcher maps: no second lookup, no second wave.
 FETCH_TOPIC_SHARES: LiteralString = (
@@ -232,31 +256,51 @@ class WorksRequest:
     first: int
     after: str | None
     oldest_first: bool
+    with_authors: bool = False
+    with_topics: bool = False
 
 
 async def fetch_works_pages(
     reader: GraphReader, requests: Sequence[WorksRequest]
 ) -> list[WorksPage]:
-    # LIMIT takes no per-row value, so requests are grouped by order and page size: one
-    # query per group, and a page of a profile usually asks one size in one order.
+    # LIMIT takes no per-row value, so requests are grouped by order, page size and what they
+    # bring along: one query per group, and a profile page usually asks for one of each.
     pages: dict[WorksRequest, WorksPage] = {}
-    groups = sorted({(r.oldest_first, r.first) for r in requests})
-    for oldest_first, first in groups:
-        group = [r for r in requests if (r.oldest_first, r.first) == (oldest_first, first)]
+    groups = sorted({_group(r) for r in requests})
+    for group_key in groups:
+        oldest_first, first, with_authors, with_topics = group_key
+        group = [r for r in requests if _group(r) == group_key]
         keys = [{"id": r.researcher_id, "after": r.after} for r in group]
-        query = FETCH_WORKS_OLDEST if oldest_first else FETCH_WORKS_NEWEST
+        query = works_query(oldest_first, with_authors, with_topics)
         records = await reader.read(query, {"keys": keys, "limit": first + 1})
         for request, record in zip(group, records, strict=True):
-            rows = record["rows"]
+            rows = sorted(record["rows"], key=_sort_key, reverse=not oldest_first)
+            kept = rows[: request.first]
             pages[request] = WorksPage(
                 total=record["total"],
-                papers=tuple(
-                    (row["sortKey"], paper_from_map(row["paper"])) for row in rows[: request.first]
-                ),
+                papers=tuple((row["sortKey"], paper_from_map(row["paper"])) for row in kept),
                 has_next=len(rows) > request.first,
+                authorships={
+                    row["paper"]["arxivId"]: authorships_from_rows(row["authorships"])
+                    for row in kept
+                    if row["authorships"] is not None
+                },
+                topics={
+                    row["paper"]["arxivId"]: paper_topics_from_rows(row["topics"])
+                    for row in kept
+                    if row["topics"] is not None
+                },
             )
     empty = WorksPage(0, (), False)
     return [pages.get(r, empty) for r in requests]
+
+
+def _group(request: WorksRequest) -> tuple[bool, int, bool, bool]:
+    return (request.oldest_first, request.first, request.with_authors, request.with_topics)
+
+
+def _sort_key(row: dict[str, Any]) -> str:
+    return str(row["sortKey"])
 
 
 async def fetch_topic_shares(

@@ -2,8 +2,9 @@
 
 Keys that carry arguments (a page size, a cursor) are tuples, so the same field asked with
 different arguments in one request is still answered correctly, and still in one query.
-With `batching=False` (a benchmark switch, SCHOLARGRAPH_DATALOADERS=0) every key costs its
-own query: the N+1 baseline the batching is measured against.
+With `batching=False` (a benchmark switch, SCHOLARGRAPH_DATALOADERS=0) every load costs its
+own query, as if each resolver queried Neo4j itself: no batching, no per-request cache, no
+look-ahead. That is the N+1 baseline the DataLoaders are measured against.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ V = TypeVar("V")
 
 @dataclass(frozen=True, slots=True)
 class Loaders:
+    caching: bool  # False: the N+1 baseline (no batching, no per-request cache, no look-ahead)
     researcher: DataLoader[str, Researcher | None]
     stats: DataLoader[str, ResearcherStats | None]
     works: DataLoader[WorksRequest, WorksPage]
@@ -74,9 +76,10 @@ def create_loaders(reader: GraphReader, *, batching: bool = True) -> Loaders:
         async def load(keys: list[K]) -> list[V]:
             return list(await fetch(reader, keys))
 
-        return DataLoader(load_fn=load, max_batch_size=None if batching else 1)
+        return DataLoader(load_fn=load, max_batch_size=None if batching else 1, cache=batching)
 
     return Loaders(
+        caching=batching,
         researcher=loader(fetch_researchers),
         stats=loader(fetch_researcher_stats),
         works=loader(fetch_works_pages),

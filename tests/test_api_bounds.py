@@ -124,6 +124,39 @@ def test_round_trips_depend_on_nesting_not_on_results(
     )
 
 
+def test_works_pages_bring_authors_and_topics_along(
+    prolific_graph: Driver, client: TestClient
+) -> None:
+    """Look-ahead: the works query carries what Paper.authors/topics need, fragments too."""
+    ada = researcher_id(prolific_graph, "Ada Lovelace")
+    direct = """query($id: ID!) { researcher(id: $id) { works(first: 30) { edges { node {
+      arxivId authors { id name } topics { code name } } } } } }"""
+    through_fragments = """query($id: ID!) { researcher(id: $id) { works(first: 30) {
+      nodes { ...Item } } } }
+    fragment Item on Paper { arxivId ... on Paper { authors { id name } } topics { code name } }"""
+    one, two = post(client, direct, id=ada), post(client, through_fragments, id=ada)
+    for body in (one, two):
+        assert "errors" not in body, body
+        assert body["extensions"]["neo4j"]["queries"] == {
+            "fetch_researchers": 1,
+            "fetch_works_pages": 1,
+        }
+    papers = [edge["node"] for edge in one["data"]["researcher"]["works"]["edges"]]
+    assert papers == two["data"]["researcher"]["works"]["nodes"]
+    assert len(papers) == 30
+    # The same lists as the paper's own fields give, answered by their own loaders.
+    for paper in papers[:5]:
+        alone = post(
+            client,
+            "query($a: String!) { paper(arxivId: $a) { arxivId authors { id name } "
+            "topics { code name } } }",
+            a=paper["arxivId"],
+        )
+        assert alone["data"]["paper"] == paper
+        assert alone["extensions"]["neo4j"]["queries"]["fetch_authorships"] == 1
+    assert papers[0]["authors"][0]["name"] == "Ada Lovelace"
+
+
 def test_without_dataloaders_round_trips_grow_with_results(
     prolific_graph: Driver, settings: Settings, neo4j_info: ConnectionInfo
 ) -> None:
