@@ -14,6 +14,7 @@ order of weight, then newest, then id. Edges are those between kept nodes.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,38 +103,53 @@ def build_slice(hood: Neighbourhood, limit: int, kinds: Iterable[NodeKind] | Non
         institution_weight[f.institution_id] += factor * max(1, f.works)
         institution_names[f.institution_id] = f.name
 
-    candidates: dict[NodeKind, list[SliceNode]] = {
+    # Per kind: (weight, year, graph key, label). Only the best `places` of a kind can be kept,
+    # so only those become nodes (a prolific researcher has ~1,500 co-author candidates).
+    rows: dict[NodeKind, list[tuple[float, int | None, str, str]]] = {
         NodeKind.PAPER: [
-            SliceNode(global_id(Kind.PAPER, p.arxiv_id), NodeKind.PAPER, p.title,
-                      round(paper_weight[p.arxiv_id], 3), p.year)
-            for p in hood.papers
+            (round(paper_weight[p.arxiv_id], 3), p.year, p.arxiv_id, p.title) for p in hood.papers
         ],
         NodeKind.RESEARCHER: [
-            SliceNode(global_id(Kind.RESEARCHER, r), NodeKind.RESEARCHER, names.get(r, r),
-                      round(w, 3))
-            for r, w in researcher_weight.items()
+            (round(w, 3), None, r, names.get(r, r)) for r, w in researcher_weight.items()
         ],
-        NodeKind.TOPIC: [
-            SliceNode(global_id(Kind.TOPIC, c), NodeKind.TOPIC, topic_names[c], round(w, 3))
-            for c, w in topic_weight.items()
-        ],
+        NodeKind.TOPIC: [(round(w, 3), None, c, topic_names[c]) for c, w in topic_weight.items()],
         NodeKind.INSTITUTION: [
-            SliceNode(global_id(Kind.INSTITUTION, i), NodeKind.INSTITUTION,
-                      institution_names[i], round(w, 3))
-            for i, w in institution_weight.items()
+            (round(w, 3), None, i, institution_names[i]) for i, w in institution_weight.items()
         ],
-    }  # fmt: skip
-    for kind in candidates:
+    }
+    places = max(0, limit - 1)
+    candidates: dict[NodeKind, list[SliceNode]] = {}
+    total = 0
+    for kind, found in rows.items():
         if kind not in wanted:
             candidates[kind] = []
-        candidates[kind].sort(key=lambda n: (-n.weight, -(n.year or 0), n.id))
-    total = sum(len(v) for v in candidates.values())
-    chosen = _fill(candidates, max(0, limit - 1))
+            continue
+        total += len(found)
+        # Same order as sorting the nodes by (-weight, -year, global id): one kind shares the
+        # id prefix, so the graph key orders like the global id.
+        best = heapq.nsmallest(places, found, key=_rank)
+        candidates[kind] = [
+            SliceNode(global_id(KIND_OF[kind], key), kind, label, weight, year)
+            for weight, year, key, label in best
+        ]
+    chosen = _fill(candidates, places)
     top = max((n.weight for n in chosen), default=1.0)
     nodes = (SliceNode(center, NodeKind.RESEARCHER, hood.center_name, max(top, 1.0)), *chosen)
     kept = {n.id for n in nodes}
     edges = _edges(hood, kept, center, own)
     return Slice(center, nodes, edges, truncated=len(chosen) < total, candidates=total)
+
+
+KIND_OF = {
+    NodeKind.PAPER: Kind.PAPER,
+    NodeKind.RESEARCHER: Kind.RESEARCHER,
+    NodeKind.TOPIC: Kind.TOPIC,
+    NodeKind.INSTITUTION: Kind.INSTITUTION,
+}
+
+
+def _rank(row: tuple[float, int | None, str, str]) -> tuple[float, int, str]:
+    return (-row[0], -(row[1] or 0), row[2])
 
 
 def _fill(candidates: dict[NodeKind, list[SliceNode]], places: int) -> list[SliceNode]:
