@@ -86,7 +86,9 @@ CALL (a, f, i) {
                          institutionIds: e.institutionIds}]->(p)
   DELETE e
 }
+WITH a, a.id AS aliasId, f.id AS formerId
 DETACH DELETE a
+RETURN aliasId, formerId
 """
 
 DECIDE_MERGES: LiteralString = """
@@ -190,13 +192,20 @@ def resolve_pending_identities(
     """Settle every pending researcher; safe to run again after a crash (it is idempotent)."""
     records, _, _ = driver.execute_query(CONTESTED_BLOCKS, database_=database)
     blocks = sorted({r["block"] for r in records})
+    # Researchers whose co-authors changed beyond the papers this load touched: the two sides
+    # of every merge undone or made (everyone on a touched paper is labelled already).
+    merge_sides: set[str] = set()
     with driver.session(database=database) as session:
         for part in _chunks(blocks, chunk):
-            session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
+            for alias_id, former_id in session.execute_write(
+                _fetch, UNMERGE_BLOCKS, {"blocks": part}
+            ):
+                merge_sides.update((alias_id, former_id))
         merges: list[dict[str, str]] = []
         for part in _chunks(blocks, chunk):
             found = session.execute_read(_fetch, DECIDE_MERGES, {"blocks": part})
             merges.extend({"aliasId": r[0], "targetId": r[1]} for r in found)
+        merge_sides.update(m["targetId"] for m in merges)
         merged = 0
         for part in _chunks(merges, chunk):
             merged += session.execute_write(_count, APPLY_MERGES, {"merges": part})
@@ -210,7 +219,7 @@ def resolve_pending_identities(
         # co-author counts of the merged people's co-authors: their stored trust scores (what
         # analysts read in Cypher) are recomputed before the labels go.
         stale = {r[0] for r in session.execute_read(_fetch, PENDING_BLOCK_IDS, {})} | set(ids)
-        for part in _chunks(ids, chunk):
+        for part in _chunks(sorted(merge_sides), chunk):
             stale.update(r[0] for r in session.execute_read(_fetch, COAUTHOR_IDS, {"ids": part}))
         trust_refreshed = refresh_trust_scores(driver, database, sorted(stale))
         while session.execute_write(_cleared, CLEAR_PENDING_BLOCKS, {"chunk": 10_000}):
