@@ -127,32 +127,3 @@ def write_paper_naively(
 
 def _topic_parameters(topic: TopicRow) -> dict[str, Any]:
     return dict(topic)
-
-
-# -- Post-import repairs for `loaders.bulkimport` -------------------------------------------
-# They belong in a `graphdb/bulkimport.py`; they live here only because this module is the one
-# the bulk-import work may touch in graphdb/. neo4j-admin cannot store an empty array (an empty
-# cell means "no property"), while the transactional writer stores `[]`; these restore them.
-
-RESTORE_EMPTY_PAPER_LISTS: LiteralString = """
-MATCH (p:Paper) WHERE p.versions IS NULL OR p.dois IS NULL
-CALL (p) {
-  SET p.versions = coalesce(p.versions, []),
-      p.versionDates = CASE WHEN p.versions IS NULL THEN [] ELSE p.versionDates END,
-      p.dois = coalesce(p.dois, [])
-} IN TRANSACTIONS OF 10000 ROWS
-"""
-
-RESTORE_EMPTY_INSTITUTION_IDS: LiteralString = """
-MATCH ()-[a:AUTHORED]->() WHERE a.institutionIds IS NULL
-CALL (a) {
-  SET a.institutionIds = []
-} IN TRANSACTIONS OF 20000 ROWS
-"""
-
-
-def restore_empty_lists(driver: Driver, database: str) -> None:
-    """Give imported papers and AUTHORED edges the empty lists the writer would have stored."""
-    with driver.session(database=database) as session:
-        for query in (RESTORE_EMPTY_PAPER_LISTS, RESTORE_EMPTY_INSTITUTION_IDS):
-            session.run(query).consume()

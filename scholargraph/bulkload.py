@@ -17,10 +17,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from graphdb.bulkimport import restore_empty_lists
 from graphdb.connection import ConnectionInfo, open_driver
 from graphdb.identities import resolve_pending_identities
 from graphdb.migrations import apply_migrations
-from graphdb.naive import restore_empty_lists
 from graphdb.trust import refresh_trust_scores
 from loaders.bulkimport import BulkReport, write_import_files
 from loaders.formats import expand_paths

@@ -1,0 +1,35 @@
+"""Repairs after an offline `neo4j-admin database import` (`loaders.bulkimport`).
+
+neo4j-admin cannot store an empty array (an empty CSV cell means "no property"), while the
+transactional writer (`graphdb.ingest`) stores `[]`; these statements restore the empty lists,
+so both paths end in the same graph (a test compares them).
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from neo4j import Driver
+
+RESTORE_EMPTY_PAPER_LISTS: LiteralString = """
+MATCH (p:Paper) WHERE p.versions IS NULL OR p.dois IS NULL
+CALL (p) {
+  SET p.versions = coalesce(p.versions, []),
+      p.versionDates = CASE WHEN p.versions IS NULL THEN [] ELSE p.versionDates END,
+      p.dois = coalesce(p.dois, [])
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+RESTORE_EMPTY_INSTITUTION_IDS: LiteralString = """
+MATCH ()-[a:AUTHORED]->() WHERE a.institutionIds IS NULL
+CALL (a) {
+  SET a.institutionIds = []
+} IN TRANSACTIONS OF 20000 ROWS
+"""
+
+
+def restore_empty_lists(driver: Driver, database: str) -> None:
+    """Give imported papers and AUTHORED edges the empty lists the writer would have stored."""
+    with driver.session(database=database) as session:
+        for query in (RESTORE_EMPTY_PAPER_LISTS, RESTORE_EMPTY_INSTITUTION_IDS):
+            session.run(query).consume()
