@@ -4,6 +4,7 @@ graph of researchers, and helpers to sign users up and call the API as them."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -48,6 +49,13 @@ def accounts_settings(settings: Settings, outbox: Path) -> Settings:
     return replace(settings, auth=auth)
 
 
+@contextlib.contextmanager
+def served(configured: Settings, neo4j_info: ConnectionInfo) -> Iterator[Api]:
+    """The real app under uvicorn with these settings, for as long as the block runs."""
+    for url in serve(configured, neo4j_info):
+        yield Api(url, configured, neo4j_info)
+
+
 @pytest.fixture(scope="module")
 def api(
     settings: Settings,
@@ -56,9 +64,8 @@ def api(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Api]:
     """The real app under uvicorn, with a known secret, a small rate limit and its own outbox."""
-    configured = accounts_settings(settings, tmp_path_factory.mktemp("outbox"))
-    for url in serve(configured, neo4j_info):
-        yield Api(url, configured, neo4j_info)
+    with served(accounts_settings(settings, tmp_path_factory.mktemp("outbox")), neo4j_info) as api:
+        yield api
 
 
 def kaggle(arxiv_id: str, authors: list[tuple[str, str, str]], year: int) -> str:

@@ -3,7 +3,6 @@ mail, the code in it approves the claim, and a failing server gives a precise er
 
 from __future__ import annotations
 
-import contextlib
 import re
 import socket
 from collections.abc import Iterator
@@ -21,9 +20,17 @@ from starlette.datastructures import Secret
 from graphdb.connection import ConnectionInfo
 from scholargraph.mail import OutboxMailer, SmtpMailer, build_mailer, parse_smtp_url
 from scholargraph.settings import Settings
-from tests.accounts_api import Api, accounts_settings, data, gql, make_admin, outcome, sign_up
+from tests.accounts_api import (
+    Api,
+    accounts_settings,
+    data,
+    gql,
+    make_admin,
+    outcome,
+    served,
+    sign_up,
+)
 from tests.accounts_api import people as people  # re-exported fixture
-from tests.servers import serve
 from tests.test_claims import REQUEST, VERIFY, claim
 
 LOGIN, PASSWORD = "mailer", "s3cret-pass"
@@ -93,12 +100,6 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 def with_smtp(settings: Settings, url: str, outbox: Any) -> Settings:
     configured = accounts_settings(settings, outbox)
     return replace(configured, auth=replace(configured.auth, smtp_url=Secret(url)))
-
-
-@contextlib.contextmanager
-def served(configured: Settings, neo4j_info: ConnectionInfo) -> Iterator[Api]:
-    for url in serve(configured, neo4j_info):
-        yield Api(url, configured, neo4j_info)
 
 
 @pytest.fixture(scope="module")

@@ -31,11 +31,12 @@ from tests.accounts_api import (
     accounts_settings,
     data,
     make_admin,
+    served,
     sign_up,
 )
 from tests.accounts_api import api as api  # re-exported fixture (ORCID OAuth not configured)
 from tests.accounts_api import people as people  # re-exported fixture
-from tests.servers import serve, serve_app
+from tests.servers import serve_app
 from tests.test_claims import claim, decide, page
 
 CLIENT_ID, CLIENT_SECRET = "APP-TESTCLIENT0001", "client-secret-for-tests"
@@ -109,12 +110,6 @@ def orcid_settings(settings: Settings, outbox: Any, base_url: str) -> Settings:
         orcid_state_ttl_s=300,
     )
     return replace(configured, auth=auth)
-
-
-@contextlib.contextmanager
-def served(configured: Settings, neo4j_info: ConnectionInfo) -> Iterator[Api]:
-    for url in serve(configured, neo4j_info):
-        yield Api(url, configured, neo4j_info)
 
 
 @pytest.fixture(scope="module")
