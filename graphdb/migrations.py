@@ -111,6 +111,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "FOR (t:LoginThrottle) ON (t.updatedAt)",
         ),
     ),
+    Migration(
+        5,
+        "one account per verified ORCID iD (docs/accounts.md)",
+        (
+            # `verifiedOrcid` is set only while the iD is verified, like `Claim.approvedFor`.
+            "CREATE CONSTRAINT user_verified_orcid IF NOT EXISTS "
+            "FOR (u:User) REQUIRE u.verifiedOrcid IS UNIQUE",
+        ),
+    ),
 )
 
 APPLIED_QUERY: LiteralString = """

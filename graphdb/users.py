@@ -93,7 +93,7 @@ ORDER BY u.createdAt, u.id
 SET_ORCID: LiteralString = (
     """
 MATCH (u:User {id: $id})
-SET u.orcid = $orcid, u.orcidVerified = false, u.orcidVerifiedAt = null
+SET u.orcid = $orcid, u.orcidVerified = false, u.orcidVerifiedAt = null, u.verifiedOrcid = null
 RETURN u {"""
     + USER_FIELDS
     + """} AS user,
@@ -105,7 +105,7 @@ CONFIRM_ORCID: LiteralString = (
     """
 MATCH (u:User {id: $id}) WHERE coalesce($orcid, u.orcid) IS NOT NULL
 SET u.orcid = coalesce($orcid, u.orcid), u.orcidVerified = true, u.orcidVerifiedAt = datetime(),
-    u.orcidVerifiedBy = $by
+    u.orcidVerifiedBy = $by, u.verifiedOrcid = coalesce($orcid, u.orcid)
 RETURN u {"""
     + USER_FIELDS
     + """} AS user,
@@ -212,15 +212,29 @@ async def set_orcid(
     return _user(records[0]["user"]), tuple(records[0]["claimed"])
 
 
+class OrcidTakenError(Exception):
+    """Another account already holds this ORCID iD verified: one account per verified iD."""
+
+    def __init__(self, orcid: str | None) -> None:
+        super().__init__(orcid)
+        self.orcid = orcid
+
+
 async def confirm_orcid(
     reader: GraphReader, user_id: str, confirmed_by: str, orcid: str | None = None
 ) -> tuple[User, tuple[str, ...]] | None:
     """Mark the user's ORCID iD verified: `orcid` when given (the iD ORCID authenticated,
     which replaces the one the user typed), else the one they gave with setOrcid.
 
-    None when there is no such user, or no `orcid` and they gave no ORCID iD.
+    None when there is no such user, or no `orcid` and they gave no ORCID iD. Raises
+    `OrcidTakenError` when another account has verified the same iD.
     """
-    records = await reader.write(CONFIRM_ORCID, {"id": user_id, "by": confirmed_by, "orcid": orcid})
+    try:
+        records = await reader.write(
+            CONFIRM_ORCID, {"id": user_id, "by": confirmed_by, "orcid": orcid}
+        )
+    except ConstraintError as error:  # user_verified_orcid (migration 5)
+        raise OrcidTakenError(orcid) from error
     if not records:
         return None
     return _user(records[0]["user"]), tuple(records[0]["claimed"])

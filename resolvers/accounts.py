@@ -21,6 +21,7 @@ from graphdb.mentions import Researcher
 from graphdb.trust import refresh_trust
 from graphdb.users import (
     Followed,
+    OrcidTakenError,
     User,
     confirm_orcid,
     create_user,
@@ -331,11 +332,27 @@ async def give_orcid(info: Info, raw: str) -> User:
     return updated
 
 
+async def verify_orcid(
+    context: Context, user_id: str, verified_by: str, orcid: str | None = None
+) -> tuple[User, tuple[str, ...]] | None:
+    """`confirm_orcid`, refusing an iD another account holds verified (one account per iD)."""
+    try:
+        return await confirm_orcid(context.reader, user_id, verified_by, orcid=orcid)
+    except OrcidTakenError as error:
+        holder = None if error.orcid else await context.loaders.user.load(user_id)
+        shown = error.orcid or (holder.orcid if holder else None) or "this ORCID iD"
+        raise ConflictError(
+            Code.ORCID_TAKEN,
+            f"orcid: {shown} is already verified for another account; one account per ORCID iD.",
+            field="orcid",
+        ) from error
+
+
 async def confirm_user_orcid(info: Info, raw_user_id: str) -> User:
     """An administrator's confirmation: the development and test stand-in for ORCID OAuth."""
     admin = await require_admin(info)
     user_id = parse_account_id(raw_user_id, AccountKind.USER, "userId")
-    changed = await confirm_orcid(info.context.reader, user_id, admin.id)
+    changed = await verify_orcid(info.context, user_id, admin.id)
     if changed is None:
         target = await info.context.loaders.user.load(user_id)
         if target is None:

@@ -26,8 +26,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from graphdb.users import User, confirm_orcid
-from resolvers.accounts import after_orcid_change, clean_orcid, context_viewer, require_viewer
+from graphdb.users import User
+from resolvers.accounts import (
+    after_orcid_change,
+    clean_orcid,
+    context_viewer,
+    require_viewer,
+    verify_orcid,
+)
 from resolvers.auth import (
     Code,
     ForbiddenError,
@@ -173,7 +179,7 @@ async def finish(
         )
     target = redirect_url(context)
     orcid = await exchange_code(context.auth, client_id, client_secret, code, target)
-    changed = await confirm_orcid(context.reader, signed.user_id, "orcid-oauth", orcid=orcid)
+    changed = await verify_orcid(context, signed.user_id, "orcid-oauth", orcid=orcid)
     if changed is None:
         raise NotAuthenticatedError(
             Code.UNKNOWN_USER, "state: the account that started this sign-in no longer exists."

@@ -216,6 +216,25 @@ def test_reject_and_give_up(api: Api, people: dict[str, str]) -> None:
     assert outcome(body, "claimResearcher") == ("NotFoundError", "NOT_FOUND")
 
 
+def test_one_account_per_verified_orcid(api: Api, people: dict[str, str]) -> None:
+    """Two accounts may type the same iD; only the first to have it verified keeps it verified."""
+    first, second, admin = sign_up(api, "OrcidOne"), sign_up(api, "OrcidTwo"), make_admin(api)
+    for user in (first, second):
+        data(gql(api, SET_ORCID, user.token, orcid="0000-0002-1825-0097"))
+    assert data(gql(api, CONFIRM_ORCID, admin.token, id=first.id))["confirmOrcid"]["orcidVerified"]
+    taken = data(gql(api, CONFIRM_ORCID, admin.token, id=second.id))["confirmOrcid"]
+    assert (taken["__typename"], taken["code"]) == ("ConflictError", "ORCID_TAKEN")
+    assert "0000-0002-1825-0097 is already verified for another account" in taken["message"]
+    # Giving another iD frees the first one: the second account can then have it verified.
+    data(gql(api, SET_ORCID, first.token, orcid="0000-0001-5109-3700"))
+    again = data(gql(api, CONFIRM_ORCID, admin.token, id=second.id))["confirmOrcid"]
+    assert again == {
+        "__typename": "OrcidConfirmationPayload",
+        "orcid": "0000-0002-1825-0097",
+        "orcidVerified": True,
+    }
+
+
 def test_email_proof_through_the_outbox(
     api: Api, people: dict[str, str], clean_graph: Driver
 ) -> None:
