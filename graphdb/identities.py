@@ -33,7 +33,7 @@ from typing import LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction
 
-from graphdb.trust import refresh_trust_scores
+from graphdb.trust import refresh_trust_of_pending
 
 CONTESTED_BLOCKS: LiteralString = """
 CALL () {
@@ -48,15 +48,13 @@ WHERE EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
 RETURN block
 """
 
-COAUTHOR_IDS: LiteralString = """
+# A merge changes the co-author counts of the merged people's co-authors: they join the trust
+# refresh's queue.
+QUEUE_COAUTHORS: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Researcher {id: id})-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
-RETURN DISTINCT c.id AS id
-"""
-
-PENDING_BLOCK_IDS: LiteralString = """
-MATCH (r:PendingBlock)
-RETURN r.id AS id
+WITH DISTINCT c
+SET c:PendingBlock
 """
 
 CLEAR_PENDING_BLOCKS: LiteralString = """
@@ -68,7 +66,7 @@ RETURN count(r) AS cleared
 
 PENDING_IDS: LiteralString = """
 MATCH (r:PendingIdentity)
-RETURN r.id AS id
+RETURN r.id AS id LIMIT $limit
 """
 
 UNMERGE_BLOCKS: LiteralString = """
@@ -166,6 +164,7 @@ CALL (r, names) {
                                                 v }),
       r.nameVariantsText = reduce(s = '', v IN names | s + ' ' + v)
 }
+SET r:PendingBlock
 REMOVE r:PendingIdentity
 WITH r WHERE NOT EXISTS { (r)--() }
 DELETE r
@@ -209,23 +208,24 @@ def resolve_pending_identities(
         merged = 0
         for part in _chunks(merges, chunk):
             merged += session.execute_write(_count, APPLY_MERGES, {"merges": part})
-        pending = session.execute_read(_fetch, PENDING_IDS, {})
-        ids = sorted(r[0] for r in pending)
-        for part in _chunks(ids, chunk):
+        # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
+        # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and
+        # a crash leaves exactly the unfinished part.
+        refreshed = 0
+        while part := [r[0] for r in session.execute_read(_fetch, PENDING_IDS, {"limit": chunk})]:
             session.execute_write(
                 _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
             )
-        # Works and co-authors changed for everyone a load touched, and a merge changes the
-        # co-author counts of the merged people's co-authors: their stored trust scores (what
-        # analysts read in Cypher) are recomputed before the labels go.
-        stale = {r[0] for r in session.execute_read(_fetch, PENDING_BLOCK_IDS, {})} | set(ids)
+            refreshed += len(part)
         for part in _chunks(sorted(merge_sides), chunk):
-            stale.update(r[0] for r in session.execute_read(_fetch, COAUTHOR_IDS, {"ids": part}))
-        trust_refreshed = refresh_trust_scores(driver, database, sorted(stale))
+            session.execute_write(_run, QUEUE_COAUTHORS, {"ids": part})
+        # Works and co-authors changed for everyone queued: their stored trust scores (what
+        # analysts read in Cypher) are recomputed, and the labels go with them.
+        trust_refreshed = refresh_trust_of_pending(driver, database)
         while session.execute_write(_cleared, CLEAR_PENDING_BLOCKS, {"chunk": 10_000}):
             pass
     return ResolutionReport(
-        blocks=len(blocks), merged=merged, refreshed=len(ids), trust_refreshed=trust_refreshed
+        blocks=len(blocks), merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
     )
 
 
