@@ -27,11 +27,14 @@ order in which blocks are processed; with 1. this makes the outcome a function o
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import LiteralString, TypeVar
+from typing import IO, Any, LiteralString
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, Session
 
 from graphdb.trust import refresh_trust_of_pending
 
@@ -45,16 +48,7 @@ WITH DISTINCT r.block AS block WHERE block IS NOT NULL
 WITH block
 WHERE EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
    OR EXISTS { MATCH (:ResearcherAlias {block: block}) }
-RETURN block
-"""
-
-# A merge changes the co-author counts of the merged people's co-authors: they join the trust
-# refresh's queue.
-QUEUE_COAUTHORS: LiteralString = """
-UNWIND $ids AS id
-MATCH (:Researcher {id: id})-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
-WITH DISTINCT c
-SET c:PendingBlock
+RETURN block ORDER BY block
 """
 
 CLEAR_PENDING_BLOCKS: LiteralString = """
@@ -84,9 +78,13 @@ CALL (a, f, i) {
                          institutionIds: e.institutionIds}]->(p)
   DELETE e
 }
-WITH a, a.id AS aliasId, f.id AS formerId
+CALL (i, f) {
+  UNWIND [i, f] AS x
+  MATCH (x)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
+  WITH DISTINCT c
+  SET c:PendingBlock
+}
 DETACH DELETE a
-RETURN aliasId, formerId
 """
 
 DECIDE_MERGES: LiteralString = """
@@ -135,6 +133,11 @@ CALL (i, f) {
   MATCH (i)-[e:AUTHORED]->(p:Paper)
   CREATE (f)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
                          institutionIds: e.institutionIds, viaAlias: i.id}]->(p)
+}
+CALL (f) {
+  MATCH (f)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
+  WITH DISTINCT c
+  SET c:PendingBlock
 }
 DETACH DELETE i
 RETURN count(*) AS merged
@@ -189,25 +192,24 @@ def resolve_pending_identities(
     driver: Driver, database: str, chunk: int = 2000
 ) -> ResolutionReport:
     """Settle every pending researcher; safe to run again after a crash (it is idempotent)."""
-    records, _, _ = driver.execute_query(CONTESTED_BLOCKS, database_=database)
-    blocks = sorted({r["block"] for r in records})
-    # Researchers whose co-authors changed beyond the papers this load touched: the two sides
-    # of every merge undone or made (everyone on a touched paper is labelled already).
-    merge_sides: set[str] = set()
     with driver.session(database=database) as session:
-        for part in _chunks(blocks, chunk):
-            for alias_id, former_id in session.execute_write(
-                _fetch, UNMERGE_BLOCKS, {"blocks": part}
-            ):
-                merge_sides.update((alias_id, former_id))
-        merges: list[dict[str, str]] = []
-        for part in _chunks(blocks, chunk):
-            found = session.execute_read(_fetch, DECIDE_MERGES, {"blocks": part})
-            merges.extend({"aliasId": r[0], "targetId": r[1]} for r in found)
-        merge_sides.update(m["targetId"] for m in merges)
-        merged = 0
-        for part in _chunks(merges, chunk):
-            merged += session.execute_write(_count, APPLY_MERGES, {"merges": part})
+        # The contested blocks and the merge decisions are spooled to temporary files, read back
+        # a chunk at a time: Python's memory does not grow with the size of the load.
+        with _spooled(session, CONTESTED_BLOCKS) as blocks:
+            block_count = 0
+            for part in _chunks_of(blocks, chunk):
+                session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
+                block_count += len(part)
+            with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
+                for part in _chunks_of(blocks, chunk):
+                    for alias_id, target_id in session.execute_read(
+                        _fetch, DECIDE_MERGES, {"blocks": part}
+                    ):
+                        merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
+                        merges.write("\n")
+                merged = 0
+                for batch in _chunks_of(merges, chunk):
+                    merged += session.execute_write(_count, APPLY_MERGES, {"merges": batch})
         # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
         # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and
         # a crash leaves exactly the unfinished part.
@@ -217,15 +219,13 @@ def resolve_pending_identities(
                 _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
             )
             refreshed += len(part)
-        for part in _chunks(sorted(merge_sides), chunk):
-            session.execute_write(_run, QUEUE_COAUTHORS, {"ids": part})
         # Works and co-authors changed for everyone queued: their stored trust scores (what
         # analysts read in Cypher) are recomputed, and the labels go with them.
         trust_refreshed = refresh_trust_of_pending(driver, database)
         while session.execute_write(_cleared, CLEAR_PENDING_BLOCKS, {"chunk": 10_000}):
             pass
     return ResolutionReport(
-        blocks=len(blocks), merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
+        blocks=block_count, merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
     )
 
 
@@ -249,9 +249,24 @@ def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, o
     return int(record["merged"]) if record else 0
 
 
-T = TypeVar("T")
+@contextmanager
+def _spooled(session: Session, query: LiteralString) -> Iterator[IO[str]]:
+    """A query's single column, streamed from the server into a temporary file (JSON lines)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for record in session.run(query):
+            spool.write(json.dumps(record[0]))
+            spool.write("\n")
+        yield spool
 
 
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks_of(spool: IO[str], size: int) -> Iterator[list[Any]]:
+    """The spool's values from the start, `size` at a time."""
+    spool.seek(0)
+    part: list[Any] = []
+    for line in spool:
+        part.append(json.loads(line))
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
