@@ -51,13 +51,6 @@ WHERE EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
 RETURN block ORDER BY block
 """
 
-CLEAR_PENDING_BLOCKS: LiteralString = """
-MATCH (r:PendingBlock)
-WITH r LIMIT $chunk
-REMOVE r:PendingBlock
-RETURN count(r) AS cleared
-"""
-
 PENDING_IDS: LiteralString = """
 MATCH (r:PendingIdentity)
 RETURN r.id AS id LIMIT $limit
@@ -220,10 +213,8 @@ def resolve_pending_identities(
             )
             refreshed += len(part)
         # Works and co-authors changed for everyone queued: their stored trust scores (what
-        # analysts read in Cypher) are recomputed, and the labels go with them.
+        # analysts read in Cypher) are recomputed, and the last labels go with them.
         trust_refreshed = refresh_trust_of_pending(driver, database)
-        while session.execute_write(_cleared, CLEAR_PENDING_BLOCKS, {"chunk": 10_000}):
-            pass
     return ResolutionReport(
         blocks=block_count, merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
     )
@@ -237,11 +228,6 @@ def _fetch(
     tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /
 ) -> list[list[str]]:
     return [[str(v) for v in record.values()] for record in tx.run(query, parameters)]
-
-
-def _cleared(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> int:
-    record = tx.run(query, parameters).single()
-    return int(record["cleared"]) if record else 0
 
 
 def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> int:

@@ -85,19 +85,11 @@ class Authorship:
     printed_name: str
     institution_ids: tuple[str, ...]
 
-    @property
-    def researcher_id(self) -> str:
-        return self.researcher.id
-
 
 @dataclass(frozen=True, slots=True)
 class PaperTopic:
     topic: Topic
     primary: bool
-
-    @property
-    def code(self) -> str:
-        return self.topic.code
 
 
 # The author slots of `p`, in order. Each slot carries the whole researcher mention, so an

@@ -184,43 +184,6 @@ async def refresh_trust(reader: GraphReader, researcher_ids: Sequence[str]) -> N
     await reader.write(STORE_TRUST, {"rows": _rows(records, at), "at": at})
 
 
-# The settle step's queue: researchers a load touched carry `PendingBlock` (graphdb.ingest);
-# each chunk's scores are stored and its labels removed in one transaction, so the work is
-# resumable after a crash and memory stays bounded whatever the size of the load.
-PENDING_TRUST_PAGE: LiteralString = """
-MATCH (r:PendingBlock)
-RETURN r.id AS id LIMIT $limit
-"""
-
-STORE_TRUST_OF_PENDING: LiteralString = """
-UNWIND $rows AS row
-MATCH (r:Researcher {id: row.id})
-SET r.trustScore = row.score, r.trustUpdatedAt = $at, r.verificationLevel = row.level
-WITH count(*) AS stored
-UNWIND $ids AS id
-MATCH (r:Researcher {id: id})
-REMOVE r:PendingBlock
-"""
-
-
-def refresh_trust_of_pending(driver: Driver, database: str, *, batch_size: int = 1000) -> int:
-    """Refresh every `PendingBlock` researcher's stored trust, clearing the label as it goes."""
-    at = datetime.now(UTC)
-    refreshed = 0
-    while True:
-        records, _, _ = driver.execute_query(
-            PENDING_TRUST_PAGE, limit=batch_size, database_=database
-        )
-        ids = [r["id"] for r in records]
-        if not ids:
-            return refreshed
-        inputs, _, _ = driver.execute_query(FETCH_TRUST_INPUTS, ids=ids, database_=database)
-        driver.execute_query(
-            STORE_TRUST_OF_PENDING, rows=_rows(inputs, at), ids=ids, at=at, database_=database
-        )
-        refreshed += len(ids)
-
-
 def refresh_trust_scores(
     driver: Driver,
     database: str,
@@ -237,10 +200,7 @@ def refresh_trust_scores(
 
     def refresh(ids: list[str]) -> None:
         nonlocal refreshed
-        records, _, _ = driver.execute_query(FETCH_TRUST_INPUTS, ids=ids, database_=database)
-        rows = _rows(records, at)
-        driver.execute_query(STORE_TRUST, rows=rows, at=at, database_=database)
-        refreshed += len(rows)
+        refreshed += _refresh_chunk(driver, database, ids, at, STORE_TRUST)
 
     if researcher_ids is not None:
         ids = list(researcher_ids)
@@ -257,3 +217,47 @@ def refresh_trust_scores(
             return refreshed
         refresh(page)
         after = page[-1]
+
+
+# The settle step's queue: researchers a load touched carry `PendingBlock` (graphdb.ingest);
+# each chunk's scores are stored and its labels removed in one transaction, so the work is
+# resumable after a crash and memory stays bounded whatever the size of the load.
+PENDING_TRUST_PAGE: LiteralString = """
+MATCH (r:PendingBlock) WHERE r.id IS NOT NULL
+RETURN r.id AS id LIMIT $limit
+"""
+
+STORE_TRUST_OF_PENDING: LiteralString = (
+    STORE_TRUST
+    + """
+WITH count(*) AS stored
+UNWIND $ids AS id
+MATCH (r:Researcher {id: id})
+REMOVE r:PendingBlock
+"""
+)
+
+
+def refresh_trust_of_pending(driver: Driver, database: str, *, batch_size: int = 1000) -> int:
+    """Refresh every `PendingBlock` researcher's stored trust, clearing the label as it goes."""
+    at = datetime.now(UTC)
+    refreshed = 0
+    while True:
+        records, _, _ = driver.execute_query(
+            PENDING_TRUST_PAGE, limit=batch_size, database_=database
+        )
+        ids = [r["id"] for r in records]
+        if not ids:
+            return refreshed
+        _refresh_chunk(driver, database, ids, at, STORE_TRUST_OF_PENDING)
+        refreshed += len(ids)
+
+
+def _refresh_chunk(
+    driver: Driver, database: str, ids: list[str], at: datetime, store: LiteralString
+) -> int:
+    """Compute these researchers' trust and store it with `store`; how many were stored."""
+    records, _, _ = driver.execute_query(FETCH_TRUST_INPUTS, ids=ids, database_=database)
+    rows = _rows(records, at)
+    driver.execute_query(store, rows=rows, ids=ids, at=at, database_=database)
+    return len(rows)

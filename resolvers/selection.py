@@ -24,7 +24,6 @@ def selects(selections: Iterable[Selection], path: Sequence[str]) -> bool:
     return False
 
 
-def selects_any(fields: Iterable[Selection], paths: Iterable[Sequence[str]]) -> bool:
+def selects_any(fields: Iterable[Selection], paths: Sequence[Sequence[str]]) -> bool:
     """`fields` is `info.selected_fields`: the current field (once per alias or fragment)."""
-    fields = list(fields)
     return any(selects(field.selections, path) for field in fields for path in paths)
