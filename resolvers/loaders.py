@@ -9,9 +9,10 @@ look-ahead. That is the N+1 baseline the DataLoaders are measured against.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -46,6 +47,41 @@ from graphdb.users import User, fetch_following, fetch_users
 
 K = TypeVar("K")
 V = TypeVar("V")
+R = TypeVar("R")
+
+MaybeAwaitable: TypeAlias = V | Awaitable[V]
+
+
+def load_now(loader: DataLoader[K, V], key: K) -> MaybeAwaitable[V]:
+    """`loader.load(key)`, or the value itself when this request already holds it.
+
+    A resolver that returns a value rather than an awaitable costs graphql-core no task and no
+    event-loop turn: a works page primes the authors and topics of its 100 papers, and
+    answering those 200 fields synchronously is a measured part of a page's time.
+    """
+    if loader.cache:
+        future = loader.cache_map.get(key)
+        # cancelled() before exception(), which raises on a cancelled future.
+        if (
+            future is not None
+            and future.done()
+            and not future.cancelled()
+            and future.exception() is None
+        ):
+            return future.result()
+    return loader.load(key)
+
+
+def then(value: MaybeAwaitable[V], step: Callable[[V], R]) -> MaybeAwaitable[R]:
+    """`step(value)`, now if the value is there, else once it has arrived."""
+    if inspect.isawaitable(value):
+        pending = value
+
+        async def later() -> R:
+            return step(await pending)
+
+        return later()
+    return step(value)
 
 
 @dataclass(frozen=True, slots=True)

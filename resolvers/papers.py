@@ -6,6 +6,7 @@ from graphdb.papers import Authorship, Paper, PaperSearch, PaperTopic, search_pa
 from resolvers.context import Info
 from resolvers.errors import InvalidArgumentError
 from resolvers.ids import Kind, parse_key
+from resolvers.loaders import MaybeAwaitable, load_now
 from resolvers.pagination import check_first, parse_offset_cursor
 from resolvers.researchers import clean_search
 
@@ -14,12 +15,12 @@ async def load_paper(info: Info, arxiv_id: str) -> Paper | None:
     return await info.context.loaders.paper.load(parse_key(arxiv_id, Kind.PAPER))
 
 
-async def load_authorships(info: Info, arxiv_id: str) -> tuple[Authorship, ...]:
-    return await info.context.loaders.authorships.load(arxiv_id)
+def load_authorships(info: Info, arxiv_id: str) -> MaybeAwaitable[tuple[Authorship, ...]]:
+    return load_now(info.context.loaders.authorships, arxiv_id)
 
 
-async def load_paper_topics(info: Info, arxiv_id: str) -> tuple[PaperTopic, ...]:
-    return await info.context.loaders.paper_topics.load(arxiv_id)
+def load_paper_topics(info: Info, arxiv_id: str) -> MaybeAwaitable[tuple[PaperTopic, ...]]:
+    return load_now(info.context.loaders.paper_topics, arxiv_id)
 
 
 async def search(

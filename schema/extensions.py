@@ -7,6 +7,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -71,14 +72,19 @@ class Neo4jCost(SchemaExtension):
 
 
 def build_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
+    # The limiters' rule classes are made once: ValidationCache keys on the rule classes, and
+    # a limiter built per request makes new ones, so every request would be validated again.
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     # Factories, so that every request gets fresh extension instances.
     return [
         # Parsing and validating a document costs more than a typical page's Python work;
         # explorer UIs send the same few documents over and over.
         lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         ErrorCodes,
         lambda: MaskErrors(should_mask_error=is_unexpected, error_message="Internal server error."),

@@ -11,6 +11,7 @@ import strawberry
 from graphdb.papers import Paper as PaperRow
 from resolvers.context import Info
 from resolvers.ids import Kind, global_id
+from resolvers.loaders import MaybeAwaitable, then
 from resolvers.papers import load_authorships, load_paper_topics
 from schema.relay import Node, PageInfo
 from schema.topics import Institution, Topic
@@ -58,31 +59,48 @@ class Paper(Node):
     comments: str | None = strawberry.field(description="The submitter's comments.")
     primary_topic_code: strawberry.Private[str | None]
 
-    @strawberry.field(description="The authors, in the order printed on the paper.")
-    async def authors(self, info: Info) -> list[LazyResearcher]:
+    # Sync resolvers returning a value or an awaitable: the works look-ahead has usually
+    # primed these, and a plain value is much cheaper for graphql-core (resolvers/loaders.py).
+    @strawberry.field(
+        description="The authors, in the order printed on the paper.",
+        graphql_type=list[LazyResearcher],
+    )
+    def authors(self, info: Info) -> MaybeAwaitable[list[Researcher]]:
         from schema.researchers import Researcher
 
-        return [
-            Researcher.from_row(a.researcher) for a in await load_authorships(info, self.arxiv_id)
-        ]
+        return then(
+            load_authorships(info, self.arxiv_id),
+            lambda rows: [Researcher.from_row(a.researcher) for a in rows],
+        )
 
-    @strawberry.field(description="Author slots with printed names and affiliations, in order.")
-    async def authorships(self, info: Info) -> list[Authorship]:
+    @strawberry.field(
+        description="Author slots with printed names and affiliations, in order.",
+        graphql_type=list[Authorship],
+    )
+    def authorships(self, info: Info) -> MaybeAwaitable[list[Authorship]]:
         from schema.researchers import Researcher
 
-        return [
-            Authorship(
-                position=a.position,
-                printed_name=a.printed_name,
-                researcher=Researcher.from_row(a.researcher),
-                institution_keys=a.institution_ids,
-            )
-            for a in await load_authorships(info, self.arxiv_id)
-        ]
+        return then(
+            load_authorships(info, self.arxiv_id),
+            lambda rows: [
+                Authorship(
+                    position=a.position,
+                    printed_name=a.printed_name,
+                    researcher=Researcher.from_row(a.researcher),
+                    institution_keys=a.institution_ids,
+                )
+                for a in rows
+            ],
+        )
 
-    @strawberry.field(description="arXiv categories, the primary one first.")
-    async def topics(self, info: Info) -> list[Topic]:
-        return [Topic.from_row(t.topic) for t in await load_paper_topics(info, self.arxiv_id)]
+    @strawberry.field(
+        description="arXiv categories, the primary one first.", graphql_type=list[Topic]
+    )
+    def topics(self, info: Info) -> MaybeAwaitable[list[Topic]]:
+        return then(
+            load_paper_topics(info, self.arxiv_id),
+            lambda rows: [Topic.from_row(t.topic) for t in rows],
+        )
 
     @strawberry.field(description="The primary arXiv category.")
     async def primary_topic(self, info: Info) -> Topic | None:

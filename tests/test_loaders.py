@@ -1,0 +1,85 @@
+"""The per-request loader helpers: values answered now when held, loads otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+from strawberry.dataloader import DataLoader
+
+from resolvers.loaders import load_now, then
+from schema.extensions import build_extensions
+from scholargraph.settings import load_settings
+
+
+def test_held_values_are_answered_without_an_awaitable() -> None:
+    async def scenario() -> None:
+        calls: list[list[str]] = []
+
+        async def fetch(keys: list[str]) -> list[str]:
+            calls.append(keys)
+            return [key.upper() for key in keys]
+
+        loader = DataLoader(load_fn=fetch)
+        loader.prime("primed", "PRIMED")
+        assert then(load_now(loader, "primed"), str.lower) == "primed"
+
+        pending = then(load_now(loader, "new"), str.lower)
+        assert inspect.isawaitable(pending)
+        assert await pending == "new"
+        assert calls == [["new"]]
+        # Loaded once, now held: the second ask is answered on the spot, with no query.
+        assert load_now(loader, "new") == "NEW"
+        assert calls == [["new"]]
+
+    asyncio.run(scenario())
+
+
+def test_failed_loads_are_raised_again_not_answered() -> None:
+    async def scenario() -> None:
+        async def fetch(keys: list[str]) -> list[str]:
+            raise RuntimeError("database down")
+
+        loader = DataLoader(load_fn=fetch)
+        first = load_now(loader, "k")
+        assert inspect.isawaitable(first)
+        with pytest.raises(RuntimeError):
+            await first
+        again = load_now(loader, "k")
+        assert inspect.isawaitable(again)  # the failed future, raised again when awaited
+        with pytest.raises(RuntimeError, match="database down"):
+            await again
+
+    asyncio.run(scenario())
+
+
+def test_without_cache_every_ask_is_a_load() -> None:
+    async def scenario() -> None:
+        calls: list[list[str]] = []
+
+        async def fetch(keys: list[str]) -> list[str]:
+            calls.append(keys)
+            return keys
+
+        loader = DataLoader(load_fn=fetch, cache=False, max_batch_size=1)
+        loader.prime("k", "k")
+        assert inspect.isawaitable(load_now(loader, "k"))
+        assert await load_now(loader, "k") == "k"  # type: ignore[misc]
+        assert calls == [["k"], ["k"]]
+
+    asyncio.run(scenario())
+
+
+def test_limit_rules_are_the_same_classes_on_every_request() -> None:
+    # The validation cache is keyed on the rule classes: new classes per request would mean a
+    # full validation of every request.
+    factories = build_extensions(load_settings().limits)
+
+    def rules() -> tuple[type, ...]:
+        found = [getattr(factory(), "validation_rules", None) for factory in factories]
+        return tuple(rule for group in found if group for rule in group)
+
+    first = rules()
+    assert len(first) == 2
+    assert first == rules()
