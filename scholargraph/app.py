@@ -3,10 +3,12 @@ OAuth callback at /auth/orcid/callback."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -55,6 +57,23 @@ class ScholarGraphQL(GraphQL[Context, None]):
             mailer=self.mailer,
         )
 
+    def encode_json(self, data: object) -> bytes:
+        # A researcher page is ~100 kB of JSON; orjson encodes it several times faster.
+        return orjson.dumps(data)
+
+
+# A page of 100 works allocates ~100,000 short-lived objects, nearly all freed by reference
+# counting; at the default threshold (700) the cyclic collector ran ~140 times a page. Measured
+# on a prolific page (docs/benchmarks.md): CPU mean 59 -> 48 ms, p50 50 -> 46 ms.
+GC_THRESHOLDS = (20_000, 50, 100)
+
+
+def tune_garbage_collector() -> None:
+    """Collect less often, and never again scan what exists at startup (schema, driver)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
 
 def create_app(settings: Settings | None = None, info: ConnectionInfo | None = None) -> Starlette:
     settings = settings or load_settings()
@@ -67,6 +86,7 @@ def create_app(settings: Settings | None = None, info: ConnectionInfo | None = N
         driver = open_async_driver(target)
         app.state.driver = driver
         app.state.database = target.database
+        tune_garbage_collector()
         try:
             yield
         finally:
