@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, LiteralString
+from typing import Any, LiteralString, NamedTuple
 
 from graphdb.values import from_epoch_millis
 
@@ -28,9 +28,19 @@ class Researcher:
     claimed: bool
     verification_level: int
     claimant_id: str | None = None  # the user holding the approved claim (docs/accounts.md)
-    claimant_since: datetime | None = None  # when that user's account was created
+    claimant_since_ms: int | None = None  # when that user's account was created (epoch ms)
     orcid_verified: bool = False  # the claimant's ORCID iD is verified (level 3)
-    trust_updated_at: datetime | None = None  # when `trustScore` was last stored
+    trust_updated_ms: int | None = None  # when `trustScore` was last stored (epoch ms)
+
+    # Converted when asked (the trust snapshot): most mentions are a name in an author list,
+    # and a datetime per mention was a measured part of a works page's CPU.
+    @property
+    def claimant_since(self) -> datetime | None:
+        return from_epoch_millis(self.claimant_since_ms)
+
+    @property
+    def trust_updated_at(self) -> datetime | None:
+        return from_epoch_millis(self.trust_updated_ms)
 
 
 # Binds `u`, the user holding the approved claim on `r` (or null). The approved claim carries
@@ -51,6 +61,31 @@ RESEARCHER_FIELDS: LiteralString = """
 """
 
 
+class Mention(NamedTuple):
+    """A researcher as an author list shows one: what the node itself holds, no claimant.
+
+    Brought by a works page whose selection asks nothing of the authors that depends on a
+    claim (`Researcher.claimed`, `verificationLevel`, `openToCollaborate`, `trust`); those
+    fields load the complete `Researcher` when asked anyway. Half the cost of a complete
+    mention on a page of 100 works (docs/benchmarks.md).
+    """
+
+    id: str
+    name: str
+    name_variants: tuple[str, ...]
+    field: str | None
+    is_collaboration: bool
+
+
+# A list over `r`, in `Mention` order.
+MENTION_FIELDS: LiteralString = """[r.id, coalesce(r.name, ''), coalesce(r.nameVariants, []),
+  r.field, coalesce(r.isCollaboration, false)]"""
+
+
+def mention_from_list(row: list[Any]) -> Mention:
+    return Mention(row[0], row[1], tuple(row[2]), row[3], bool(row[4]))
+
+
 def researcher_from_map(row: dict[str, Any], requested: str | None = None) -> Researcher:
     return Researcher(
         id=row["id"],
@@ -63,7 +98,7 @@ def researcher_from_map(row: dict[str, Any], requested: str | None = None) -> Re
         claimed=bool(row["claimed"]),
         verification_level=int(row["verificationLevel"]),
         claimant_id=row["claimantId"],
-        claimant_since=from_epoch_millis(row["claimantSince"]),
+        claimant_since_ms=row["claimantSince"],
         orcid_verified=bool(row["orcidVerified"]),
-        trust_updated_at=from_epoch_millis(row["trustUpdatedAt"]),
+        trust_updated_ms=row["trustUpdatedAt"],
     )

@@ -8,7 +8,13 @@ from datetime import date, datetime
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
-from graphdb.mentions import CLAIMANT_MATCH, RESEARCHER_FIELDS, Researcher, researcher_from_map
+from graphdb.mentions import (
+    CLAIMANT_MATCH,
+    MENTION_FIELDS,
+    RESEARCHER_FIELDS,
+    Researcher,
+    researcher_from_map,
+)
 from graphdb.topics import TOPIC_FIELDS, Topic, topic_from_map
 from graphdb.values import from_epoch_millis, to_date
 
@@ -106,6 +112,16 @@ AUTHORSHIPS_OF_P: LiteralString = (
     + RESEARCHER_FIELDS
     + """}} AS authorship
   ORDER BY a.position
+}"""
+)
+
+# The authors of `p` in order, as `Mention` lists (binds `a` and `r`).
+AUTHOR_MENTIONS_OF_P: LiteralString = (
+    """COLLECT {
+  MATCH (p)<-[a:AUTHORED]-(r:Researcher)
+  RETURN """
+    + MENTION_FIELDS
+    + """ AS mention ORDER BY a.position
 }"""
 )
 

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cache
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
-from graphdb.mentions import CLAIMANT_MATCH, RESEARCHER_FIELDS, Researcher, researcher_from_map
+from graphdb.mentions import (
+    CLAIMANT_MATCH,
+    RESEARCHER_FIELDS,
+    Mention,
+    Researcher,
+    mention_from_list,
+    researcher_from_map,
+)
 from graphdb.papers import (
+    AUTHOR_MENTIONS_OF_P,
     AUTHORSHIPS_OF_P,
     PAPER_FIELDS,
     TOPICS_OF_P,
@@ -56,8 +65,9 @@ class WorksPage:
     total: int
     papers: tuple[tuple[str, Paper], ...]  # (sort key, paper), in page order
     has_next: bool
-    # Brought along when the request asked for them (`WorksRequest.with_authors/with_topics`).
+    # Brought along when the request asked for them (`WorksRequest.authors/with_topics`).
     authorships: Mapping[str, tuple[Authorship, ...]] = field(default_factory=dict)
+    mentions: Mapping[str, tuple[Mention, ...]] = field(default_factory=dict)
     topics: Mapping[str, tuple[PaperTopic, ...]] = field(default_factory=dict)
 
 
@@ -126,11 +136,25 @@ RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
 # papers' authors or topics, the page brings them along (AUTHORSHIPS_OF_P, TOPICS_OF_P): the
 # resolver primes the request's loaders with them, and the page needs no further wave.
 # (Those fragments bind `a`, `r`, `u`, `e` and `t` themselves: the owner is `owner` here.)
+class AuthorDetail(Enum):
+    """What a works page brings along about each paper's authors."""
+
+    NONE = "none"
+    MENTIONS = "mentions"  # `Mention`s: names and the node's own fields
+    AUTHORSHIPS = "authorships"  # complete `Authorship`s: slots, affiliations, claimants
+
+
 @cache
-def works_query(oldest_first: bool, with_authors: bool, with_topics: bool) -> LiteralString:
+def works_query(oldest_first: bool, authors: AuthorDetail, with_topics: bool) -> LiteralString:
     compare: LiteralString = ">" if oldest_first else "<"
     direction: LiteralString = "ASC" if oldest_first else "DESC"
-    authorships: LiteralString = AUTHORSHIPS_OF_P if with_authors else "null"
+    authorships: LiteralString = (
+        AUTHORSHIPS_OF_P
+        if authors is AuthorDetail.AUTHORSHIPS
+        else AUTHOR_MENTIONS_OF_P
+        if authors is AuthorDetail.MENTIONS
+        else "null"
+    )
     topics: LiteralString = TOPICS_OF_P if with_topics else "null"
     return (
         """
@@ -256,7 +280,7 @@ class WorksRequest:
     first: int
     after: str | None
     oldest_first: bool
-    with_authors: bool = False
+    authors: AuthorDetail = AuthorDetail.NONE
     with_topics: bool = False
 
 
@@ -266,12 +290,12 @@ async def fetch_works_pages(
     # LIMIT takes no per-row value, so requests are grouped by order, page size and what they
     # bring along: one query per group, and a profile page usually asks for one of each.
     pages: dict[WorksRequest, WorksPage] = {}
-    groups = sorted({_group(r) for r in requests})
+    groups = sorted({_group(r) for r in requests}, key=lambda g: (g[0], g[1], g[2].value, g[3]))
     for group_key in groups:
-        oldest_first, first, with_authors, with_topics = group_key
+        oldest_first, first, authors, with_topics = group_key
         group = [r for r in requests if _group(r) == group_key]
         keys = [{"id": r.researcher_id, "after": r.after} for r in group]
-        query = works_query(oldest_first, with_authors, with_topics)
+        query = works_query(oldest_first, authors, with_topics)
         records = await reader.read(query, {"keys": keys, "limit": first + 1})
         for request, record in zip(group, records, strict=True):
             rows = sorted(record["rows"], key=_sort_key, reverse=not oldest_first)
@@ -283,7 +307,12 @@ async def fetch_works_pages(
                 authorships={
                     row["paper"]["arxivId"]: authorships_from_rows(row["authorships"])
                     for row in kept
-                    if row["authorships"] is not None
+                    if authors is AuthorDetail.AUTHORSHIPS
+                },
+                mentions={
+                    row["paper"]["arxivId"]: tuple(map(mention_from_list, row["authorships"]))
+                    for row in kept
+                    if authors is AuthorDetail.MENTIONS
                 },
                 topics={
                     row["paper"]["arxivId"]: paper_topics_from_rows(row["topics"])
@@ -295,8 +324,8 @@ async def fetch_works_pages(
     return [pages.get(r, empty) for r in requests]
 
 
-def _group(request: WorksRequest) -> tuple[bool, int, bool, bool]:
-    return (request.oldest_first, request.first, request.with_authors, request.with_topics)
+def _group(request: WorksRequest) -> tuple[bool, int, AuthorDetail, bool]:
+    return (request.oldest_first, request.first, request.authors, request.with_topics)
 
 
 def _sort_key(row: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from graphdb.mentions import Researcher
 from graphdb.researchers import (
+    AuthorDetail,
     Collaborator,
     ResearcherStats,
     TopicShare,
@@ -33,12 +34,23 @@ async def load_stats(info: Info, researcher_id: str) -> ResearcherStats:
 
 # Where a works connection's selection asks for what `Paper.authors/authorships` and
 # `Paper.topics` resolve: those are brought along by the works query itself.
-AUTHOR_PATHS = tuple(
-    (*prefix, name)
-    for prefix in (("edges", "node"), ("nodes",))
-    for name in ("authors", "authorships")
-)
-TOPIC_PATHS = (("edges", "node", "topics"), ("nodes", "topics"))
+PAPER_PATHS = (("edges", "node"), ("nodes",))
+AUTHORSHIP_PATHS = tuple((*prefix, "authorships") for prefix in PAPER_PATHS)
+AUTHOR_PATHS = tuple((*prefix, "authors") for prefix in PAPER_PATHS)
+# `Researcher` fields that need the claimant, which a `Mention` does not carry.
+CLAIM_FIELDS = ("claimed", "verificationLevel", "openToCollaborate", "trust")
+AUTHOR_CLAIM_PATHS = tuple((*path, name) for path in AUTHOR_PATHS for name in CLAIM_FIELDS)
+TOPIC_PATHS = tuple((*prefix, "topics") for prefix in PAPER_PATHS)
+
+
+def author_detail(info: Info) -> AuthorDetail:
+    """What a works page should bring about its authors, read from the selection."""
+    selected = info.selected_fields
+    if selects_any(selected, AUTHORSHIP_PATHS) or selects_any(selected, AUTHOR_CLAIM_PATHS):
+        return AuthorDetail.AUTHORSHIPS
+    if selects_any(selected, AUTHOR_PATHS):
+        return AuthorDetail.MENTIONS
+    return AuthorDetail.NONE
 
 
 async def load_works(
@@ -54,7 +66,7 @@ async def load_works(
         first,
         parse_keyset_cursor(after),
         oldest_first,
-        with_authors=ahead and selects_any(info.selected_fields, AUTHOR_PATHS),
+        authors=author_detail(info) if ahead else AuthorDetail.NONE,
         with_topics=ahead and selects_any(info.selected_fields, TOPIC_PATHS),
     )
     page = await loaders.works.load(request)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphdb.mentions import Mention
 from graphdb.papers import Paper as PaperRow
 from resolvers.context import Info
 from resolvers.ids import Kind, global_id
@@ -58,6 +59,8 @@ class Paper(Node):
     journal_ref: str | None = strawberry.field(description="The journal reference, verbatim.")
     comments: str | None = strawberry.field(description="The submitter's comments.")
     primary_topic_code: strawberry.Private[str | None]
+    # The authors as a works page brought them (`AuthorDetail.MENTIONS`), if it did.
+    author_mentions: strawberry.Private[tuple[Mention, ...] | None] = None
 
     # Sync resolvers returning a value or an awaitable: the works look-ahead has usually
     # primed these, and a plain value is much cheaper for graphql-core (resolvers/loaders.py).
@@ -68,6 +71,8 @@ class Paper(Node):
     def authors(self, info: Info) -> MaybeAwaitable[list[Researcher]]:
         from schema.researchers import Researcher
 
+        if self.author_mentions is not None:
+            return [Researcher.from_mention(m) for m in self.author_mentions]
         return then(
             load_authorships(info, self.arxiv_id),
             lambda rows: [Researcher.from_row(a.researcher) for a in rows],
@@ -110,7 +115,7 @@ class Paper(Node):
         return Topic.from_row(row) if row else None
 
     @classmethod
-    def from_row(cls, row: PaperRow) -> Paper:
+    def from_row(cls, row: PaperRow, author_mentions: tuple[Mention, ...] | None = None) -> Paper:
         return cls(
             id=strawberry.ID(global_id(Kind.PAPER, row.arxiv_id)),
             arxiv_id=row.arxiv_id,
@@ -127,6 +132,7 @@ class Paper(Node):
             journal_ref=row.journal_ref,
             comments=row.comments,
             primary_topic_code=row.primary_topic,
+            author_mentions=author_mentions,
         )
 
 

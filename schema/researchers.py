@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+from strawberry.utils.await_maybe import await_maybe
 
+from graphdb.mentions import Mention
 from graphdb.mentions import Researcher as ResearcherRow
 from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED
 from resolvers.accounts import is_following
@@ -13,6 +15,7 @@ from resolvers.context import Info
 from resolvers.graphs import load_slice
 from resolvers.graphslice import NodeKind
 from resolvers.ids import Kind, global_id
+from resolvers.loaders import MaybeAwaitable, load_now, then
 from resolvers.pagination import keyset_cursor, offset_cursor
 from resolvers.researchers import (
     load_collaborators,
@@ -59,13 +62,38 @@ class Researcher(Node):
         description="The research field that scopes the identity (hep, astro, info, math, ...)."
     )
     is_collaboration: bool
-    open_to_collaborate: bool = strawberry.field(
+    # None when built from an author-list `Mention`: the claim fields below then load the
+    # complete row (batched), so a mention answers every field, only cheaper when it can.
+    row: strawberry.Private[ResearcherRow | None]
+
+    def complete_row(self, info: Info) -> MaybeAwaitable[ResearcherRow]:
+        if self.row is not None:
+            return self.row
+        return then(load_now(info.context.loaders.researcher, self.key), self._found_or_gone)
+
+    def _found_or_gone(self, row: ResearcherRow | None) -> ResearcherRow:
+        # Gone between two queries of this request: shown as the unclaimed record it was.
+        return row or ResearcherRow(
+            id=self.key,
+            requested_id=self.key,
+            name=self.name,
+            name_variants=tuple(self.name_variants),
+            field=self.field,
+            is_collaboration=self.is_collaboration,
+            open_to_collaborate=False,
+            claimed=False,
+            verification_level=1,
+        )
+
+    @strawberry.field(
         description=(
             "'Open to collaborate', set by the researcher's approved claimant "
             "(setOpenToCollaborate); always false for unclaimed profiles."
-        )
+        ),
+        graphql_type=bool,
     )
-    row: strawberry.Private[ResearcherRow]
+    def open_to_collaborate(self, info: Info) -> MaybeAwaitable[bool]:
+        return then(self.complete_row(info), lambda row: row.open_to_collaborate)
 
     @strawberry.field(
         description="The current institution (latest affiliation on papers); null: not imported."
@@ -98,14 +126,18 @@ class Researcher(Node):
         return await is_following(info, self.key)
 
     @strawberry.field(
-        description="Whether an approved claim exists: the researcher has a claimant."
+        description="Whether an approved claim exists: the researcher has a claimant.",
+        graphql_type=bool,
     )
-    def claimed(self) -> bool:
-        return self.row.claimed
+    def claimed(self, info: Info) -> MaybeAwaitable[bool]:
+        return then(self.complete_row(info), lambda row: row.claimed)
 
-    @strawberry.field(description="1: public record only; 2: approved claim; 3: + verified ORCID.")
-    def verification_level(self) -> int:
-        return self.row.verification_level
+    @strawberry.field(
+        description="1: public record only; 2: approved claim; 3: + verified ORCID.",
+        graphql_type=int,
+    )
+    def verification_level(self, info: Info) -> MaybeAwaitable[int]:
+        return then(self.complete_row(info), lambda row: row.verification_level)
 
     @strawberry.field(description="Distinct arXiv categories over all works.")
     async def topics_count(self, info: Info) -> int:
@@ -142,7 +174,10 @@ class Researcher(Node):
     ) -> PaperConnection:
         page = await load_works(info, self.key, first, after, order_by is WorksOrder.OLDEST)
         edges = [
-            PaperEdge(cursor=keyset_cursor(key), node=Paper.from_row(paper))
+            PaperEdge(
+                cursor=keyset_cursor(key),
+                node=Paper.from_row(paper, page.mentions.get(paper.arxiv_id)),
+            )
             for key, paper in page.papers
         ]
         return PaperConnection(
@@ -181,7 +216,8 @@ class Researcher(Node):
 
     @strawberry.field(description="The trust snapshot shown on the profile.")
     async def trust(self, info: Info) -> TrustSnapshot:
-        return TrustSnapshot.from_trust(await load_trust(info, self.row))
+        row = self.row if self.row is not None else await await_maybe(self.complete_row(info))
+        return TrustSnapshot.from_trust(await load_trust(info, row))
 
     @strawberry.field(description="The research graph around this researcher.")
     async def context(
@@ -203,8 +239,19 @@ class Researcher(Node):
             name_variants=list(row.name_variants),
             field=row.field,
             is_collaboration=row.is_collaboration,
-            open_to_collaborate=row.open_to_collaborate,
             row=row,
+        )
+
+    @classmethod
+    def from_mention(cls, mention: Mention) -> Researcher:
+        return cls(
+            id=strawberry.ID(global_id(Kind.RESEARCHER, mention.id)),
+            key=mention.id,
+            name=mention.name,
+            name_variants=list(mention.name_variants),
+            field=mention.field,
+            is_collaboration=mention.is_collaboration,
+            row=None,
         )
 
 

@@ -3,13 +3,21 @@ trust as the page and the graph see it, and concurrent claims ending with one ap
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from neo4j import Driver
 from neo4j.exceptions import ConstraintError
+from strawberry.utils.await_maybe import await_maybe
 
+from graphdb.connection import ConnectionInfo, GraphReader, open_async_driver
+from graphdb.mentions import Mention
+from resolvers.context import Info
+from resolvers.loaders import create_loaders
+from schema.researchers import Researcher
 from tests.accounts_api import (
     RESULT,
     Account,
@@ -391,3 +399,53 @@ def test_the_graph_refuses_a_second_approved_claim(clean_graph: Driver) -> None:
         clean_graph.execute_query(
             "CREATE (:Claim {id: 'c-2', status: 'APPROVED', approvedFor: 'r-1'})"
         )
+
+
+AUTHORS = """
+query($id: ID!) {{ researcher(id: $id) {{ works(first: 10) {{ edges {{ node {{
+  arxivId authors {{ {fields} }}
+}} }} }} }} }}
+"""
+
+
+def test_author_lists_show_claims_whichever_fields_are_asked(
+    api: Api, people: dict[str, str], neo4j_info: ConnectionInfo
+) -> None:
+    """Names-only author lists come from lighter mentions; claim fields are still right."""
+    user, admin = sign_up(api, "AdaAuthor"), make_admin(api)
+    assert decide(api, admin, "approveClaim", claim(api, user, people["ada"])["claim"]["id"])
+
+    def authors(fields: str) -> list[list[dict[str, Any]]]:
+        body = data(gql(api, AUTHORS.format(fields=fields), id=people["grace"]))
+        return [e["node"]["authors"] for e in body["researcher"]["works"]["edges"]]
+
+    names = authors("id name nameVariants isCollaboration")
+    full = authors(
+        "id name nameVariants isCollaboration claimed verificationLevel openToCollaborate "
+        "trust { label claimed }"
+    )
+    assert len(names) == 6 and all(len(a) in (2, 3) for a in names)
+    assert names == [[{k: a[k] for k in names[0][0]} for a in paper] for paper in full]
+    for paper in full:
+        for author in paper:
+            mine = author["id"] == people["ada"]
+            assert author["claimed"] is mine and author["trust"]["claimed"] is mine
+            assert author["verificationLevel"] == (2 if mine else 1)
+            assert author["trust"]["label"] == ("CLAIMED" if mine else "UNVERIFIED")
+
+    # A researcher built from a mention answers claim fields by loading its complete row.
+    async def from_mention() -> tuple[bool, int, bool]:
+        driver = open_async_driver(neo4j_info)
+        try:
+            loaders = create_loaders(GraphReader(driver, neo4j_info.database, 10))
+            info = cast(Info, SimpleNamespace(context=SimpleNamespace(loaders=loaders)))
+            key = people["ada"].removeprefix("Researcher:")
+            ada = Researcher.from_mention(Mention(key, "Ada Lovelace", (), None, False))
+            claimed = await await_maybe(ada.claimed(info))
+            level = await await_maybe(ada.verification_level(info))
+            open_ = await await_maybe(ada.open_to_collaborate(info))
+            return claimed, level, open_
+        finally:
+            await driver.close()
+
+    assert asyncio.run(from_mention()) == (True, 2, False)
