@@ -131,11 +131,6 @@ RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
 """
 
 
-# Works pages use keyset cursors on "<firstSubmitted>|<arxivId>", so a page boundary never
-# moves when papers are added before it: no duplicates, no gaps. When the client asked for the
-# papers' authors or topics, the page brings them along (AUTHORSHIPS_OF_P, TOPICS_OF_P): the
-# resolver primes the request's loaders with them, and the page needs no further wave.
-# (Those fragments bind `a`, `r`, `u`, `e` and `t` themselves: the owner is `owner` here.)
 class AuthorDetail(Enum):
     """What a works page brings along about each paper's authors."""
 
@@ -144,6 +139,12 @@ class AuthorDetail(Enum):
     AUTHORSHIPS = "authorships"  # complete `Authorship`s: slots, affiliations, claimants
 
 
+# Works pages use keyset cursors on "<firstSubmitted>|<arxivId>", so a page boundary never
+# moves when papers are added before it: no duplicates, no gaps. When the client asked for the
+# papers' authors or topics, the page brings them along (AUTHORSHIPS_OF_P, or
+# AUTHOR_MENTIONS_OF_P when nothing claim-related is asked; TOPICS_OF_P): the resolver primes
+# the request's loaders (or hands the mentions to the papers), and no further wave is needed.
+# (Those fragments bind `a`, `r`, `u`, `e` and `t` themselves: the owner is `owner` here.)
 @cache
 def works_query(oldest_first: bool, authors: AuthorDetail, with_topics: bool) -> LiteralString:
     compare: LiteralString = ">" if oldest_first else "<"

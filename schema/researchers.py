@@ -232,18 +232,13 @@ class Researcher(Node):
 
     @classmethod
     def from_row(cls, row: ResearcherRow) -> Researcher:
-        return cls(
-            id=strawberry.ID(global_id(Kind.RESEARCHER, row.id)),
-            key=row.id,
-            name=row.name,
-            name_variants=list(row.name_variants),
-            field=row.field,
-            is_collaboration=row.is_collaboration,
-            row=row,
-        )
+        return cls.from_mention(row, row)
 
     @classmethod
-    def from_mention(cls, mention: Mention) -> Researcher:
+    def from_mention(
+        cls, mention: Mention | ResearcherRow, row: ResearcherRow | None = None
+    ) -> Researcher:
+        """From a complete row, or (without `row`) from an author-list mention."""
         return cls(
             id=strawberry.ID(global_id(Kind.RESEARCHER, mention.id)),
             key=mention.id,
@@ -251,7 +246,7 @@ class Researcher(Node):
             name_variants=list(mention.name_variants),
             field=mention.field,
             is_collaboration=mention.is_collaboration,
-            row=None,
+            row=row,
         )
 
 
