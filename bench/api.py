@@ -1,6 +1,7 @@
 """API benchmark: the researcher page through the API vs one hand-written Cypher query.
 
-    .venv/bin/python bench/api.py [--papers 200000] [--requests 40] [--seconds 20] [--reuse]
+    .venv/bin/python bench/api.py [--papers 200000] [--requests 40] [--seconds 20]
+        [--warmup-seconds 30] [--reuse]
 
 One run, on a graph holding the real sample plus a synthetic set (`loaders.synthetic`, made to
 follow the sample's distributions), compares for prolific (100+ works) and ordinary researchers:
@@ -331,6 +332,9 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--warmup-seconds", type=float, default=30.0, help="per group, before timing"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the loaded bench graph")
     parser.add_argument("--keep-server", action="store_true")
     args = parser.parse_args()
@@ -367,8 +371,11 @@ def main() -> None:
                     )
                     for rid in ids
                 }
-                for api_page, hand_page, slow_page in calls.values():  # warm every path
-                    for _ in range(3):
+                # Warm every path: a freshly started Neo4j keeps compiling its queries for a
+                # while, and (c), with ~35x more queries per page, would warm up sooner.
+                warm_until = time.monotonic() + args.warmup_seconds
+                while time.monotonic() < warm_until:
+                    for api_page, hand_page, slow_page in calls.values():
                         api_page(), hand_page(), slow_page()
                 # Interleaved rounds: on a shared machine, drift then hits (a), (b) and (c)
                 # alike instead of whichever happened to run during a slow spell.
