@@ -122,9 +122,8 @@ def compute_trust(inputs: TrustInputs, today: date | None = None) -> Trust:
 
 # Same counts as the profile's FETCH_RESEARCHER_STATS, and the same claimant as
 # FETCH_RESEARCHERS: the stored score is computed from what the page reads.
-FETCH_TRUST_INPUTS: LiteralString = """
-UNWIND $ids AS id
-MATCH (r:Researcher {id: id})
+# The inputs of `r` (bound before this fragment).
+TRUST_INPUTS_OF_R: LiteralString = """
 CALL (r) {
   OPTIONAL MATCH (r)-[:AUTHORED]->(p:Paper)
   RETURN count(p) AS works, min(p.year) AS firstYear, max(p.year) AS lastYear
@@ -138,6 +137,14 @@ RETURN r.id AS id, works, firstYear, lastYear, collaborators,
        u IS NOT NULL AS claimed, u.createdAt AS claimantSince,
        coalesce(u.orcidVerified, false) AS orcidVerified
 """
+
+FETCH_TRUST_INPUTS: LiteralString = (
+    """
+UNWIND $ids AS id
+MATCH (r:Researcher {id: id})
+"""
+    + TRUST_INPUTS_OF_R
+)
 
 STORE_TRUST: LiteralString = """
 UNWIND $rows AS row
@@ -222,10 +229,13 @@ def refresh_trust_scores(
 # The settle step's queue: researchers a load touched carry `PendingBlock` (graphdb.ingest);
 # each chunk's scores are stored and its labels removed in one transaction, so the work is
 # resumable after a crash and memory stays bounded whatever the size of the load.
-PENDING_TRUST_PAGE: LiteralString = """
+PENDING_TRUST_INPUTS: LiteralString = (
+    """
 MATCH (r:PendingBlock) WHERE r.id IS NOT NULL
-RETURN r.id AS id LIMIT $limit
+WITH r LIMIT $limit
 """
+    + TRUST_INPUTS_OF_R
+)
 
 STORE_TRUST_OF_PENDING: LiteralString = (
     STORE_TRUST
@@ -238,19 +248,21 @@ REMOVE r:PendingBlock
 )
 
 
-def refresh_trust_of_pending(driver: Driver, database: str, *, batch_size: int = 1000) -> int:
-    """Refresh every `PendingBlock` researcher's stored trust, clearing the label as it goes."""
+def refresh_trust_of_pending(driver: Driver, database: str, *, batch_size: int = 2000) -> int:
+    """Refresh every `PendingBlock` researcher's stored trust, clearing the label as it goes.
+
+    Two round trips a chunk: the next pending researchers with their inputs, then their scores
+    stored and their labels removed in one transaction.
+    """
     at = datetime.now(UTC)
     refreshed = 0
     while True:
         records, _, _ = driver.execute_query(
-            PENDING_TRUST_PAGE, limit=batch_size, database_=database
+            PENDING_TRUST_INPUTS, limit=batch_size, database_=database
         )
-        ids = [r["id"] for r in records]
-        if not ids:
+        if not records:
             return refreshed
-        _refresh_chunk(driver, database, ids, at, STORE_TRUST_OF_PENDING)
-        refreshed += len(ids)
+        refreshed += _store(driver, database, records, at, STORE_TRUST_OF_PENDING)
 
 
 def _refresh_chunk(
@@ -258,6 +270,13 @@ def _refresh_chunk(
 ) -> int:
     """Compute these researchers' trust and store it with `store`; how many were stored."""
     records, _, _ = driver.execute_query(FETCH_TRUST_INPUTS, ids=ids, database_=database)
+    return _store(driver, database, records, at, store)
+
+
+def _store(
+    driver: Driver, database: str, records: list[Any], at: datetime, store: LiteralString
+) -> int:
     rows = _rows(records, at)
+    ids = [row["id"] for row in rows]
     driver.execute_query(store, rows=rows, ids=ids, at=at, database_=database)
     return len(rows)
