@@ -1,8 +1,9 @@
 """A researcher as every mention of one needs it: one projection for every query that lists them.
 
 The profile lookup (`graphdb.researchers`) and the authors of papers (`graphdb.papers`) return
-the same map, so an author list arrives complete with its paper and needs no second lookup.
-Counts and rankings live in `graphdb.researchers`.
+the same map, so an author list arrives complete with its paper and needs no second lookup. A
+works page whose client asks nothing claim-related of the authors brings the lighter `Mention`
+instead. Counts and rankings live in `graphdb.researchers`.
 """
 
 from __future__ import annotations

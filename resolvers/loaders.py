@@ -55,6 +55,9 @@ MaybeAwaitable: TypeAlias = V | Awaitable[V]
 def load_now(loader: DataLoader[K, V], key: K) -> MaybeAwaitable[V]:
     """`loader.load(key)`, or the value itself when this request already holds it.
 
+    Never `await` the result directly: return it from a resolver, chain it with `then`, or
+    use `await_maybe`.
+
     A resolver that returns a value rather than an awaitable costs graphql-core no task and no
     event-loop turn: a works page primes the authors and topics of its 100 papers, and
     answering those 200 fields synchronously is a measured part of a page's time.

@@ -64,12 +64,22 @@ class ScholarGraphQL(GraphQL[Context, None]):
 
 # A page of 100 works allocates ~100,000 short-lived objects, nearly all freed by reference
 # counting; at the default threshold (700) the cyclic collector ran ~140 times a page. Measured
-# on a prolific page (docs/benchmarks.md): CPU mean 59 -> 48 ms, p50 50 -> 46 ms.
+# on a prolific page (docs/benchmarks.md): CPU mean 59 -> 48 ms, p50 50 -> 46 ms. (Measured on
+# CPython 3.11; 3.14's incremental collector reads these thresholds differently.)
 GC_THRESHOLDS = (20_000, 50, 100)
+_gc_tuned = False
 
 
 def tune_garbage_collector() -> None:
-    """Collect less often, and never again scan what exists at startup (schema, driver)."""
+    """Collect less often, and never again scan what exists at startup (schema, driver).
+
+    Once per process: an app started again in the same process (tests) must not freeze
+    another generation of objects for good.
+    """
+    global _gc_tuned
+    if _gc_tuned:
+        return
+    _gc_tuned = True
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
