@@ -202,6 +202,16 @@ FOREACH (_ IN CASE WHEN outcome = 'SENT' THEN [1] ELSE [] END |
 RETURN outcome, r.id AS researcherId, direct, via
 """
 
+# A mail that could not be handed to the mail server is not counted, and its code (never
+# delivered) is dropped; unless another request has replaced it meanwhile.
+RELEASE_VERIFICATION: LiteralString = """
+MATCH (c:Claim {id: $claimId})
+WHERE c.verificationTokenHash = $tokenHash
+SET c.verificationMails = c.verificationMails - 1
+REMOVE c.verificationTokenHash, c.verificationExpiresAt
+RETURN c.id AS id
+"""
+
 SET_RESEARCHER_EMAILS: LiteralString = """
 MATCH (r:Researcher {id: $researcherId})
 SET r.emails = $emails
@@ -356,6 +366,11 @@ async def request_verification(
     r = records[0]
     via = ("researcher address",) if r["direct"] else ()
     return VerificationRequest(r["outcome"], r["researcherId"], via + tuple(r["via"]))
+
+
+async def release_verification(reader: GraphReader, claim_id: str, token_hash: str) -> None:
+    """Undo `request_verification` for a mail that was never sent."""
+    await reader.write(RELEASE_VERIFICATION, {"claimId": claim_id, "tokenHash": token_hash})
 
 
 async def set_researcher_emails(

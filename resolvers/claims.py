@@ -20,6 +20,7 @@ from graphdb.claims import (
     fetch_claim_page,
     fetch_user_claim_ids,
     reject_claim,
+    release_verification,
     request_verification,
     revoke_claim,
     set_institution_domains,
@@ -177,6 +178,7 @@ async def send_verification(info: Info, raw_claim_id: str, email: str) -> tuple[
             )
         )
     except MailDeliveryError as error:
+        await release_verification(info.context.reader, claim.id, token_hash(token))
         raise UnavailableError(
             Code.MAIL_NOT_SENT,
             f"email: the verification mail to {address} could not be sent: {error}. The "

@@ -18,6 +18,7 @@ from neo4j import Driver
 from starlette.datastructures import Secret
 
 from graphdb.connection import ConnectionInfo
+from resolvers.claims import MAX_VERIFICATION_MAILS
 from scholargraph.mail import OutboxMailer, SmtpMailer, build_mailer, parse_smtp_url
 from scholargraph.settings import Settings
 from tests.accounts_api import (
@@ -180,6 +181,10 @@ def test_smtp_failures_are_precise_errors(
             status = "{ viewer { claims { id status } } }"
             [mine] = data(gql(api, status, user.token))["viewer"]["claims"]
             assert mine == {"id": claim_id, "status": "PENDING"}
+            if expected == "550":  # mails never sent do not use up the claim's allowance
+                for _ in range(MAX_VERIFICATION_MAILS):
+                    again = gql(api, REQUEST, user.token, id=claim_id, email=address)
+                    assert outcome(again, "requestClaimVerification")[1] == "MAIL_NOT_SENT"
 
 
 def test_smtp_urls(tmp_path: Any, settings: Settings) -> None:
