@@ -218,9 +218,11 @@ SET r.emails = $emails
 RETURN r.id AS id
 """
 
+# The administrator's list is authoritative: none of it counts as ROR's any more, so a later
+# ROR load never removes what an administrator listed (graphdb.institutions).
 SET_INSTITUTION_DOMAINS: LiteralString = """
 MATCH (i:Institution {id: $institutionId})
-SET i.domains = $domains
+SET i.domains = $domains, i.rorDomains = []
 RETURN i.id AS id
 """
 

@@ -63,11 +63,13 @@ class RorLink:
     ror_id: str
     institution_id: str
     domains_added: int
+    domains_removed: int  # added by an earlier ROR load, gone from this one
 
 
 # An institution is the organisation's when it already carries its ROR id (linked at
 # ingestion), or when it has none and its name key is one of the organisation's names. ROR's
-# mail domains are added to the ones an administrator set, never replacing them.
+# mail domains are added to the ones an administrator set, never replacing them; `rorDomains`
+# remembers which ones ROR added, so a domain a later ROR release drops is removed again.
 LINK_ROR_ORGANISATIONS: LiteralString = """
 UNWIND $organisations AS org
 CALL (org) {
@@ -79,12 +81,16 @@ CALL (org) {
   WHERE i.rorId IS NULL
   RETURN i
 }
-WITH org, i, coalesce(i.domains, []) AS before
+WITH org, i, coalesce(i.domains, []) AS before, coalesce(i.rorDomains, []) AS owned
+WITH org, i, before, owned, [d IN before WHERE NOT d IN owned OR d IN org.domains] AS kept
+WITH org, i, before, owned, kept, [d IN org.domains WHERE NOT d IN kept] AS added
 SET i.rorId = org.rorId,
     i.rorName = org.name,
     i.acronyms = org.acronyms,
-    i.domains = before + [d IN org.domains WHERE NOT d IN before]
-RETURN org.rorId AS rorId, i.id AS institutionId, size(i.domains) - size(before) AS added
+    i.domains = kept + added,
+    i.rorDomains = [d IN owned WHERE d IN org.domains] + added
+RETURN org.rorId AS rorId, i.id AS institutionId, size(added) AS added,
+       size(before) - size(kept) AS removed
 """
 
 
@@ -95,4 +101,6 @@ def link_ror_organisations(
     records, _, _ = driver.execute_query(
         LINK_ROR_ORGANISATIONS, organisations=organisations, database_=database
     )
-    return [RorLink(r["rorId"], r["institutionId"], int(r["added"])) for r in records]
+    return [
+        RorLink(r["rorId"], r["institutionId"], int(r["added"]), int(r["removed"])) for r in records
+    ]

@@ -159,6 +159,7 @@ class RorReport:
     matched_organisations: int
     institutions: int
     domains_added: int
+    domains_removed: int
 
 
 def run_ror_load(settings: Settings, paths: Sequence[Path], console: Console) -> RorReport:
@@ -187,6 +188,7 @@ def run_ror_load(settings: Settings, paths: Sequence[Path], console: Console) ->
         matched_organisations=len({link.ror_id for link in links}),
         institutions=len({link.institution_id for link in links}),
         domains_added=sum(link.domains_added for link in links),
+        domains_removed=sum(link.domains_removed for link in links),
     )
     table = Table(title="ROR load", show_header=False)
     table.add_row("ROR organisations read", str(report.organisations))
@@ -194,5 +196,6 @@ def run_ror_load(settings: Settings, paths: Sequence[Path], console: Console) ->
     table.add_row("... matched to institutions", str(report.matched_organisations))
     table.add_row("institutions linked", str(report.institutions))
     table.add_row("mail domains added", str(report.domains_added))
+    table.add_row("mail domains ROR no longer lists, removed", str(report.domains_removed))
     console.print(table)
     return report

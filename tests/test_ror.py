@@ -3,11 +3,13 @@ normalised name and give them mail domains, and a claim is then proved by a mail
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 from neo4j import Driver
 
+from graphdb.claims import SET_INSTITUTION_DOMAINS
 from loaders.ror import parse_organisation, read_ror_files, ror_records, unambiguous
 from scholargraph.settings import Settings
 from tests.accounts_api import Api, data, gql, kaggle, make_admin, outbox_mails, sign_up
@@ -113,6 +115,32 @@ def test_load_ror_links_institutions_by_name(
     again = cli(["load", "ror"], cli_env)  # idempotent; the data dir's ROR folder by default
     assert again.returncode == 0, again.stderr + again.stdout
     assert institutions() == linked
+
+    # A later ROR release moves Monash to another domain: the one ROR added goes, the
+    # administrator's stays, and the new one comes.
+    release = tmp_path / "ror-next.json"
+    monash_next = {
+        "id": MONASH,
+        "names": [{"value": "Monash University", "types": ["ror_display", "label"]}],
+        "domains": ["monash.edu.au"],
+        "links": [],
+    }
+    release.write_text(json.dumps([monash_next]))
+    moved = cli(["load", "ror", str(release)], cli_env)
+    assert moved.returncode == 0, moved.stderr + moved.stdout
+    assert institutions()["monash university"] == (MONASH, ["med.monash.edu", "monash.edu.au"])
+    assert "no longer lists, removed" in moved.stdout + moved.stderr
+
+    # An administrator's list (setInstitutionDomains) is theirs: ROR never removes from it.
+    [monash_id] = clean_graph.execute_query(
+        "MATCH (i:Institution {rorId: $ror}) RETURN i.id AS id", ror=MONASH
+    ).records
+    clean_graph.execute_query(
+        SET_INSTITUTION_DOMAINS, institutionId=monash_id["id"], domains=["monash.edu.au"]
+    )
+    release.write_text(json.dumps([{**monash_next, "domains": ["monash.edu"]}]))
+    assert cli(["load", "ror", str(release)], cli_env).returncode == 0
+    assert institutions()["monash university"] == (MONASH, ["monash.edu.au", "monash.edu"])
 
     missing = cli(["load", "ror", str(tmp_path / "nope")], cli_env)
     assert missing.returncode == 1 and "no such file" in missing.stdout + missing.stderr
