@@ -145,17 +145,18 @@ class AuthorDetail(Enum):
 # AUTHOR_MENTIONS_OF_P when nothing claim-related is asked; TOPICS_OF_P): the resolver primes
 # the request's loaders (or hands the mentions to the papers), and no further wave is needed.
 # (Those fragments bind `a`, `r`, `u`, `e` and `t` themselves: the owner is `owner` here.)
+AUTHOR_FRAGMENTS: dict[AuthorDetail, LiteralString] = {
+    AuthorDetail.NONE: "null",
+    AuthorDetail.MENTIONS: AUTHOR_MENTIONS_OF_P,
+    AuthorDetail.AUTHORSHIPS: AUTHORSHIPS_OF_P,
+}
+
+
 @cache
 def works_query(oldest_first: bool, authors: AuthorDetail, with_topics: bool) -> LiteralString:
     compare: LiteralString = ">" if oldest_first else "<"
     direction: LiteralString = "ASC" if oldest_first else "DESC"
-    authorships: LiteralString = (
-        AUTHORSHIPS_OF_P
-        if authors is AuthorDetail.AUTHORSHIPS
-        else AUTHOR_MENTIONS_OF_P
-        if authors is AuthorDetail.MENTIONS
-        else "null"
-    )
+    authorships = AUTHOR_FRAGMENTS[authors]
     topics: LiteralString = TOPICS_OF_P if with_topics else "null"
     return (
         """
@@ -291,7 +292,7 @@ async def fetch_works_pages(
     # LIMIT takes no per-row value, so requests are grouped by order, page size and what they
     # bring along: one query per group, and a profile page usually asks for one of each.
     pages: dict[WorksRequest, WorksPage] = {}
-    groups = sorted({_group(r) for r in requests}, key=lambda g: (g[0], g[1], g[2].value, g[3]))
+    groups = dict.fromkeys(map(_group, requests))  # in the order first asked: deterministic
     for group_key in groups:
         oldest_first, first, authors, with_topics = group_key
         group = [r for r in requests if _group(r) == group_key]

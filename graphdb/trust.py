@@ -237,15 +237,7 @@ WITH r LIMIT $limit
     + TRUST_INPUTS_OF_R
 )
 
-STORE_TRUST_OF_PENDING: LiteralString = (
-    STORE_TRUST
-    + """
-WITH count(*) AS stored
-UNWIND $ids AS id
-MATCH (r:Researcher {id: id})
-REMOVE r:PendingBlock
-"""
-)
+STORE_TRUST_OF_PENDING: LiteralString = STORE_TRUST + "REMOVE r:PendingBlock\n"
 
 
 def refresh_trust_of_pending(driver: Driver, database: str, *, batch_size: int = 2000) -> int:
@@ -277,6 +269,5 @@ def _store(
     driver: Driver, database: str, records: list[Any], at: datetime, store: LiteralString
 ) -> int:
     rows = _rows(records, at)
-    ids = [row["id"] for row in rows]
-    driver.execute_query(store, rows=rows, ids=ids, at=at, database_=database)
+    driver.execute_query(store, rows=rows, at=at, database_=database)
     return len(rows)

@@ -216,7 +216,7 @@ class Researcher(Node):
 
     @strawberry.field(description="The trust snapshot shown on the profile.")
     async def trust(self, info: Info) -> TrustSnapshot:
-        row = self.row if self.row is not None else await await_maybe(self.complete_row(info))
+        row = await await_maybe(self.complete_row(info))
         return TrustSnapshot.from_trust(await load_trust(info, row))
 
     @strawberry.field(description="The research graph around this researcher.")
