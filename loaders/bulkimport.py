@@ -11,9 +11,11 @@ code (`RowBuilder` rows, the same researcher ids), with the loader's rules repro
   display name and AFFILIATED_WITH from the surviving edges, as `graphdb.identities` computes;
 * topics: every category of every record read; institutions: those of every written copy.
 
-Researchers in a block where an initials-only and a full-name researcher meet are labelled
+Every researcher is labelled `PendingBlock`, as the loader labels every researcher it touches,
+and those in a block where an initials-only and a full-name researcher meet also
 `PendingIdentity`, so that `graphdb.identities.resolve_pending_identities`, run after the
-import, takes the merge decisions with the same Cypher as after a transactional load.
+import, takes the merge decisions and stores every trust score, each once, with the same Cypher
+as after a transactional load.
 
 Memory: papers stream to disk, but a small entry per paper id (for duplicates), one per
 researcher (properties and name variants), institution and topic, and one per
@@ -40,6 +42,8 @@ from loaders.rows import RowBuilder
 # neo4j-admin reads arrays split on this character; nothing we store contains it.
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_OPTION = "U+001F"
+# Every imported researcher joins the settling step's trust queue (`graphdb.trust`).
+RESEARCHER_LABELS = "Researcher" + ARRAY_DELIMITER + "PendingBlock"
 
 PAPER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "title"),
@@ -377,7 +381,7 @@ class ImportWriter:
             self.report.pending += pending
             yield (
                 rid,
-                "Researcher" + (ARRAY_DELIMITER + "PendingIdentity" if pending else ""),
+                RESEARCHER_LABELS + (ARRAY_DELIMITER + "PendingIdentity" if pending else ""),
                 props["nameKey"],
                 props["field"],
                 props["block"],

@@ -3,7 +3,8 @@
 For an initial load only: the import replaces the whole database. Steps: records → CSV files
 (`loaders.bulkimport`), stop the server, `neo4j-admin database import full`, start it, apply the
 schema migrations (constraints and indexes are built over the imported data), and let
-`graphdb.identities` settle the researchers left pending, as after a transactional load.
+`graphdb.identities` settle the researchers left pending and store every trust score, as after
+a transactional load.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from graphdb.bulkimport import restore_empty_lists
 from graphdb.connection import ConnectionInfo, open_driver
 from graphdb.identities import resolve_pending_identities
 from graphdb.migrations import apply_migrations
-from graphdb.trust import refresh_trust_scores
 from loaders.bulkimport import BulkReport, write_import_files
 from loaders.formats import expand_paths
 from loaders.quarantine import Quarantine
@@ -68,9 +68,8 @@ def import_into(
         with open_driver(ConnectionInfo(state.uri, "neo4j", state.password, database)) as driver:
             restore_empty_lists(driver, database)
             apply_migrations(driver, database)
+            # Every researcher is PendingBlock: settling stores each one's trust score once.
             resolve_pending_identities(driver, database)
-            # The import wrote everyone at once, so everyone's stored trust score is new.
-            refresh_trust_scores(driver, database, None)
         report.settle_seconds = time.perf_counter() - started
     finally:
         if not keep_files:
