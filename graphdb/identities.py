@@ -2,8 +2,8 @@
 
 The writer labels every researcher it touches `PendingBlock`, and those whose names or
 affiliations changed `PendingIdentity`. For each *contested block* (surname, initial, field:
-a block with an initials-only researcher, or with an earlier merge) that holds a pending
-researcher, this module, in order:
+a block with an initials-only and a full-name researcher, or with an earlier merge) that holds
+a pending researcher, this module, in order:
 
 1. undoes earlier merges in the block (an alias's AUTHORED edges go back to it), so that the
    decision below is made afresh from all the evidence now in the graph;
@@ -17,7 +17,9 @@ researcher, this module, in order:
    `AFFILIATED_WITH`, deletes researchers left with no relationship at all, and clears the
    labels.
 
-Blocks without an initials-only researcher need no decision, which keeps this step small.
+Blocks without both an initials-only researcher and a full-name one (nor an earlier merge)
+need no decision: nothing in them can merge. This keeps the step small, above all after an
+import, which queues every researcher.
 Last, the stored trust score of every researcher the load touched is recomputed
 (`graphdb.trust`), so analysts reading `Researcher.trustScore` see what the API shows.
 
@@ -46,7 +48,9 @@ CALL () {
 }
 WITH DISTINCT r.block AS block WHERE block IS NOT NULL
 WITH block
-WHERE EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
+WHERE (EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
+       AND EXISTS { MATCH (f:Researcher {block: block})
+                    WHERE NOT f.initialsOnly AND NOT f.isCollaboration })
    OR EXISTS { MATCH (:ResearcherAlias {block: block}) }
 RETURN block ORDER BY block
 """
