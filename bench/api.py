@@ -253,7 +253,7 @@ def api_call(client: httpx.Client, url: str, rid: str) -> dict[str, Any]:
 
 def handwritten_call(driver: Any, rid: str) -> dict[str, Any]:
     record = driver.execute_query(HANDWRITTEN, id=rid, maxOwn=MAX_OWN_PAPERS).records[0]
-    row = record.data()
+    row: dict[str, Any] = record.data()
     hood = Neighbourhood(
         center_id=row["id"],
         center_name=row["name"],

@@ -75,7 +75,7 @@ def check_page(
 ) -> dict[str, Any]:
     page = gql(api_url, PAGE, id=researcher_id, first=100)
     assert "errors" not in page, page["errors"]
-    researcher = page["data"]["researcher"]
+    researcher: dict[str, Any] = page["data"]["researcher"]
     works = researcher["works"]
     assert researcher["worksCount"] == works["totalCount"] == len(expected)
     assert {e["node"]["arxivId"] for e in works["edges"]} == {r.arxiv_id for r in expected}

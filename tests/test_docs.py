@@ -26,5 +26,5 @@ def test_graph_model_documents_at_least_ten_queries() -> None:
 
 @pytest.mark.parametrize("query", BLOCKS, ids=[f"query{i + 1}" for i in range(len(BLOCKS))])
 def test_documented_query_runs_and_returns_rows(sample_graph: Driver, query: str) -> None:
-    records, _, _ = sample_graph.execute_query(query)  # type: ignore[arg-type]
+    records, _, _ = sample_graph.execute_query(query)
     assert records, f"no rows for:\n{query}"

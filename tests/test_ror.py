@@ -42,7 +42,7 @@ def test_ror_records_of_the_sample(arxiv_data_dir: Path) -> None:
 
 
 def test_record_shapes_and_ambiguous_names() -> None:
-    record = {
+    record: dict[str, object] = {
         "id": "https://ror.org/000000001",
         "names": [
             {"value": "Univ. of Somewhere", "types": ["ror_display", "label"]},
@@ -52,7 +52,12 @@ def test_record_shapes_and_ambiguous_names() -> None:
         "domains": ["Somewhere.EDU", "not a domain"],
         "links": [{"type": "website", "value": "https://www.cs.somewhere.edu/home"}],
     }
-    twin = {**record, "id": "https://ror.org/000000002", "domains": [], "links": []}
+    twin: dict[str, object] = {
+        **record,
+        "id": "https://ror.org/000000002",
+        "domains": [],
+        "links": [],
+    }
     twin["names"] = [{"value": "Somewhere University", "types": ["ror_display"]}]
     assert ror_records([record]) == [record]
     assert ror_records(record) == [record]
