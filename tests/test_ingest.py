@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from graphdb.identities import CONTESTED_BLOCKS
 from graphdb.ingest import fetch_checkpoint
 from scholargraph.localneo4j import LocalNeo4j
 from scholargraph.settings import Settings
@@ -313,3 +314,28 @@ def test_load_survives_a_neo4j_restart(
     wipe_graph(clean_graph)
     assert cli(args, cli_env).returncode == 0
     assert digest(clean_graph) == after_restart
+
+
+def test_only_blocks_where_something_can_merge_are_decided(clean_graph: Driver) -> None:
+    # Blocks (surname|initial|field) of queued researchers: only initials-only names (nothing
+    # to merge into), a collaboration as the only full name (never a merge target), an
+    # initials-only and a full name (decided), an earlier merge (undone and decided again).
+    clean_graph.execute_query(
+        """
+        UNWIND $rows AS row
+        CREATE (r:Researcher:PendingBlock {id: row[0], block: row[1], initialsOnly: row[2],
+                                           isCollaboration: row[3]})
+        """,
+        rows=[
+            ["r1", "wang|y|cs", True, False],
+            ["r2", "wang|y|cs", True, False],
+            ["r3", "babar|t|hep", True, False],
+            ["r4", "babar|t|hep", False, True],
+            ["r5", "smith|j|hep", True, False],
+            ["r6", "smith|j|hep", False, False],
+            ["r7", "lee|k|math", False, False],
+        ],
+    )
+    clean_graph.execute_query("CREATE (:ResearcherAlias {id: 'r8', block: 'lee|k|math'})")
+    records, _, _ = clean_graph.execute_query(CONTESTED_BLOCKS)
+    assert [r["block"] for r in records] == ["lee|k|math", "smith|j|hep"]
