@@ -4,7 +4,9 @@ The formula (`compute_trust`, docs/trust.md) is a pure function of `TrustInputs`
 computes it for the profile page; `refresh_trust(...)` computes it from the same inputs and
 stores it on the researcher (`trustScore`, `trustUpdatedAt`, `verificationLevel`), so an
 analyst reading the graph sees the value the page shows. Every write that changes an input
-(claim decisions, ORCID) refreshes it; loaders call `refresh_trust_scores` after a load.
+(claim decisions, ORCID) refreshes it; loads, harvests and imports refresh every researcher
+they touched as they settle (`refresh_trust_of_pending`), and `refresh_trust_scores` refreshes
+given researchers or everyone.
 
 The account-age signal is measured at `trustUpdatedAt`, the moment of the last refresh, so the
 page and the stored value agree between refreshes; a periodic refresh moves it forward.
@@ -206,7 +208,7 @@ def refresh_trust_scores(
     *,
     batch_size: int = 1000,
 ) -> int:
-    """The same, for loaders and commands: these researchers, or all of them (None).
+    """The same, in batches: these researchers, or all of them (None), e.g. periodically.
 
     Returns how many researchers were refreshed. Batches keep each transaction small.
     """
