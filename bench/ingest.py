@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from graphdb.connection import ConnectionInfo, open_driver  # noqa: E402
 from graphdb.migrations import apply_migrations  # noqa: E402
+from loaders.ingest import DEFAULT_WRITERS  # noqa: E402
 from scholargraph.localneo4j import LocalNeo4j  # noqa: E402
 from scholargraph.settings import load_settings  # noqa: E402
 
@@ -66,6 +67,7 @@ def child(argv: list[str]) -> None:
     parser.add_argument("mode", choices=("loader", "naive", "import", "parse"))
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--writers", type=int, default=DEFAULT_WRITERS)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--time-box", type=float, default=0.0)
     args = parser.parse_args(argv)
@@ -111,7 +113,12 @@ def child(argv: list[str]) -> None:
             with Quarantine(quarantine_path) as quarantine:
                 if args.mode == "loader":
                     loader = ingest_module.Loader(
-                        driver, "neo4j", rows, quarantine, batch_size=args.batch_size
+                        driver,
+                        "neo4j",
+                        rows,
+                        quarantine,
+                        batch_size=args.batch_size,
+                        writers=args.writers,
                     )
                     started = time.perf_counter()
                     load = loader.load(files)

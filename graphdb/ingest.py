@@ -210,7 +210,9 @@ def write_batch(
                 inst["id"]: inst for row in changed for inst in row.get("institutions", [])
             }
             if institutions:
-                tx.run(UPSERT_INSTITUTIONS, institutions=list(institutions.values())).consume()
+                # Sorted, like researchers, so that concurrent writers lock in the same order.
+                ordered = [institutions[key] for key in sorted(institutions)]
+                tx.run(UPSERT_INSTITUTIONS, institutions=ordered).consume()
             _write_edges(tx, changed, outcomes)
         if checkpoint is not None:
             tx.run(SAVE_CHECKPOINT, _checkpoint_parameters(checkpoint)).consume()

@@ -1,10 +1,11 @@
 """`scholargraph load arxiv`: stream files into Neo4j in checkpointed batches.
 
-Parsing and row building run on the calling thread while a writer thread commits the previous
-batch, so Python and Neo4j work at the same time. Each batch commits together with its
-checkpoint (the location of its last record in the file): a load killed at any moment and run
-again skips what is committed and writes the rest, ending in the graph an uninterrupted run
-gives, since every write is an idempotent upsert keyed by ids that do not depend on order.
+Parsing and row building run on the calling thread while writer threads (two by default)
+commit earlier batches, so Python and both cores of Neo4j work at the same time. After a batch
+commits, its file's checkpoint (the location of its last record) moves forward, but only over
+batches that all committed (`loaders.inflight`): a load killed at any moment and run again
+skips what is committed and writes the rest, ending in the graph an uninterrupted run gives,
+since every write is an idempotent upsert keyed by ids that do not depend on order.
 """
 
 from __future__ import annotations
@@ -24,16 +25,21 @@ from graphdb.ingest import (
     BatchOutcome,
     Checkpoint,
     PaperRow,
-    TopicRow,
     fetch_checkpoint,
+    save_checkpoint,
+    upsert_topics,
     write_batch,
 )
 from loaders.formats import Format, UnknownFormatError, detect_format, iter_records
+from loaders.inflight import Checkpoints, InFlight
 from loaders.quarantine import Quarantine
 from loaders.records import PaperRecord, RejectedRecord
 from loaders.rows import RowBuilder
 
 DEFAULT_BATCH_SIZE = 1000
+# Neo4j runs a transaction on one core: a second writer uses the other one (1.28x on the batch
+# phase of a 50k load on 2 cores, docs/benchmarks.md); more only queue for the same cores.
+DEFAULT_WRITERS = 2
 
 
 @dataclass(slots=True)
@@ -64,9 +70,8 @@ class LoadReport:
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
+    seq: int  # its place in reading order, for `InFlight`
     rows: list[PaperRow]
-    topics: list[TopicRow]
-    checkpoint: Checkpoint
 
 
 ProgressCallback = Callable[[int], None]
@@ -114,7 +119,10 @@ class Loader:
         batch_size: int = DEFAULT_BATCH_SIZE,
         on_progress: ProgressCallback | None = None,
         rescan: bool = False,
+        writers: int = DEFAULT_WRITERS,
     ) -> None:
+        if writers < 1:
+            raise ValueError("writers must be at least 1")
         self.driver = driver
         self.database = database
         self.rows = rows
@@ -122,37 +130,57 @@ class Loader:
         self.batch_size = batch_size
         self.on_progress = on_progress or (lambda n: None)
         self.rescan = rescan  # read every record again, ignoring checkpoints
+        self.writers = writers
         self._topics_written: set[str] = set()
+        self._in_flight = InFlight()
 
     def load(self, paths: Iterable[Path]) -> LoadReport:
         report = LoadReport()
         started = time.perf_counter()
-        batches: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
+        batches: queue.Queue[_Batch | None] = queue.Queue(maxsize=2 * self.writers)
         failure: list[BaseException] = []
+        counting = threading.Lock()
+
+        def save(checkpoint: Checkpoint) -> None:
+            # Rejected records up to the checkpoint's position are durable before it is.
+            self.quarantine.sync()
+            save_checkpoint(self.driver, self.database, checkpoint)
+
+        checkpoints = Checkpoints(save)
 
         def writer() -> None:
             while (batch := batches.get()) is not None:
                 if failure:
-                    continue  # drain after an error so the producer never blocks
+                    self._in_flight.abandoned(batch.seq)  # drain, so the reader never blocks
+                    continue
                 try:
-                    self.quarantine.sync()
-                    outcome = write_batch(
-                        self.driver, self.database, batch.rows, batch.checkpoint, batch.topics
-                    )
-                    report.add(outcome)
+                    if batch.rows:
+                        outcome = write_batch(self.driver, self.database, batch.rows)
+                        with counting:
+                            report.add(outcome)
+                    reached = self._in_flight.committed(batch.seq)
+                    if reached is not None:
+                        checkpoints.advance(*reached)
                 except BaseException as error:  # re-raised on the calling thread
                     failure.append(error)
+                    self._in_flight.abandoned(batch.seq)
 
-        thread = threading.Thread(target=writer, name="neo4j-writer", daemon=True)
-        thread.start()
+        threads = [
+            threading.Thread(target=writer, name=f"neo4j-writer-{n}", daemon=True)
+            for n in range(self.writers)
+        ]
+        for thread in threads:
+            thread.start()
         try:
             for path in paths:
                 if failure:
                     break
                 self._load_file(path, report, batches, failure)
         finally:
-            batches.put(None)
-            thread.join()
+            for _ in threads:
+                batches.put(None)
+            for thread in threads:
+                thread.join()
             self.quarantine.sync()
         if failure:
             raise failure[0]
@@ -212,10 +240,12 @@ class Loader:
     def _batch(
         self, rows: list[PaperRow], source: str, print_: str, position: int, *, done: bool
     ) -> _Batch:
+        # Topics are committed before a batch that needs them is queued: another writer may
+        # commit a later batch first, and its IN_TOPIC edges need the topic nodes.
         codes = {t["code"] for row in rows for t in row["topics"]} - self._topics_written
-        self._topics_written |= codes
-        return _Batch(
-            rows=rows,
-            topics=self.rows.topic_rows(codes),
-            checkpoint=Checkpoint(source, print_, position, done),
-        )
+        if codes:
+            upsert_topics(self.driver, self.database, self.rows.topic_rows(codes))
+            self._topics_written |= codes
+        checkpoint = Checkpoint(source, print_, position, done)
+        seq = self._in_flight.admit(frozenset(row["arxivId"] for row in rows), checkpoint)
+        return _Batch(seq=seq, rows=rows)

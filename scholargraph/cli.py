@@ -251,6 +251,9 @@ def load_arxiv(
         Path, typer.Option(help="Where rejected records go, as JSON lines.")
     ] = Path("quarantine.jsonl"),
     batch_size: Annotated[int, typer.Option(help="Papers per transaction.")] = 1000,
+    writers: Annotated[
+        int, typer.Option(min=1, max=16, help="Transactions committing batches at once.")
+    ] = 2,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     taxonomy: Annotated[
         Path | None, typer.Option(help="arXiv taxonomy folder (default: in the data dir).")
@@ -275,6 +278,7 @@ def load_arxiv(
             paths,
             quarantine_path=quarantine,
             batch_size=batch_size,
+            writers=writers,
             progress=progress,
             taxonomy_dir=taxonomy,
             ror_dir=ror,

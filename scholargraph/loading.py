@@ -15,7 +15,7 @@ from graphdb.migrations import apply_migrations
 from loaders.affiliations import RorIndex
 from loaders.formats import expand_paths
 from loaders.harvest import Harvester, HarvestOptions
-from loaders.ingest import DEFAULT_BATCH_SIZE, Loader, LoadReport, count_records
+from loaders.ingest import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, Loader, LoadReport, count_records
 from loaders.quarantine import Quarantine
 from loaders.ror import read_ror_files, unambiguous
 from loaders.rows import RowBuilder
@@ -48,6 +48,7 @@ def run_load(
     *,
     quarantine_path: Path,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    writers: int = DEFAULT_WRITERS,
     progress: bool = True,
     taxonomy_dir: Path | None = None,
     ror_dir: Path | None = None,
@@ -74,6 +75,7 @@ def run_load(
             rows,
             quarantine,
             batch_size=batch_size,
+            writers=writers,
             on_progress=lambda n: bar.advance(task, n),
             rescan=rescan,
         )

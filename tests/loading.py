@@ -26,10 +26,17 @@ def load_files(
     *,
     batch_size: int = 500,
     rescan: bool = False,
+    writers: int = 2,
 ) -> LoadReport:
     with Quarantine(quarantine) as q:
         loader = Loader(
-            driver, "neo4j", row_builder(settings), q, batch_size=batch_size, rescan=rescan
+            driver,
+            "neo4j",
+            row_builder(settings),
+            q,
+            batch_size=batch_size,
+            rescan=rescan,
+            writers=writers,
         )
         report = loader.load(expand_paths(paths))
     driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")

@@ -222,6 +222,49 @@ def test_newer_version_replaces_authors_topics_and_title(
     assert title["t"] == "On the Analytical Engine (revised)"
 
 
+def test_concurrent_writers_give_the_graph_one_writer_gives(
+    clean_graph: Driver, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
+) -> None:
+    # Real pages plus one paper that comes back, changed, in the next batch of the same file:
+    # with several writers its copies must still apply in reading order (the last one wins).
+    # Here the race is rare (the first copy is usually written before the second is read);
+    # test_inflight checks the guard that rules it out, for retries and slow batches too.
+    pages = sorted((arxiv_data_dir / OAI).glob("*.xml.gz"))[:3]
+    filler = (arxiv_data_dir / KAGGLE).read_text().splitlines(keepends=True)[:250]
+    same_date = {"versions": [{"version": "v1", "created": "Mon, 4 Jan 2021 10:00:00 GMT"}]}
+    copies = [kaggle_line(title=f"Copy {n}", **same_date) for n in range(2)]
+    repeated = tmp_path / "repeated.jsonl"
+    # The first copy ends batch 1 and the second starts batch 2: they meet in flight.
+    repeated.write_text("".join(filler[:49]) + copies[0] + copies[1] + "".join(filler[49:]))
+    files = [*pages, repeated]
+    digests = {}
+    for writers in (1, 4):
+        wipe_graph(clean_graph)
+        report = load_files(
+            clean_graph, settings, files, tmp_path / f"q{writers}.jsonl", batch_size=50,
+            writers=writers,
+        )  # fmt: skip
+        assert report.quarantined == 0
+        [title] = clean_graph.execute_query(
+            "MATCH (p:Paper {arxivId: '2101.00001'}) RETURN p.title AS t"
+        ).records
+        assert title["t"] == "Copy 1"
+        checkpoints = {
+            str(path.resolve()): fetch_checkpoint(clean_graph, "neo4j", str(path.resolve()))
+            for path in files
+        }
+        assert all(c is not None and c.done for c in checkpoints.values()), checkpoints
+        digests[writers] = digest(clean_graph)
+    page_ids = {
+        arxiv_id
+        for page in pages
+        for arxiv_id in re.findall(r"<id>(.*?)</id>", gzip.decompress(page.read_bytes()).decode())
+    }
+    filler_ids = {json.loads(line)["id"] for line in filler}
+    assert counts(clean_graph)["Paper"] == len(page_ids | filler_ids | {"2101.00001"})
+    assert digests[1] == digests[4]
+
+
 def test_bad_records_are_quarantined_with_line_numbers(
     clean_graph: Driver, cli_env: dict[str, str], arxiv_data_dir: Path, tmp_path: Path
 ) -> None:
