@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, LiteralString
@@ -247,24 +248,49 @@ WITH r LIMIT $limit
     + TRUST_INPUTS_OF_R
 )
 
+# One worker's share of the queue: researcher ids end in a hex digit ("r-" + blake2b hex).
+PENDING_TRUST_INPUTS_OF_SHARD: LiteralString = (
+    """
+MATCH (r:PendingBlock) WHERE r.id IS NOT NULL AND right(r.id, 1) IN $digits
+WITH r LIMIT $limit
+"""
+    + TRUST_INPUTS_OF_R
+)
+
 STORE_TRUST_OF_PENDING: LiteralString = STORE_TRUST + "REMOVE r:PendingBlock\n"
 
+HEX_DIGITS = "0123456789abcdef"
 
-def refresh_trust_of_pending(driver: Driver, database: str, *, batch_size: int = 2000) -> int:
+
+def refresh_trust_of_pending(
+    driver: Driver, database: str, *, batch_size: int = 2000, workers: int = 2
+) -> int:
     """Refresh every `PendingBlock` researcher's stored trust, clearing the label as it goes.
 
     Two round trips a chunk: the next pending researchers with their inputs, then their scores
-    stored and their labels removed in one transaction.
+    stored and their labels removed in one transaction. `workers` threads share the queue by
+    the last digit of the id, so they store disjoint researchers and never wait on each other;
+    the second core computes trust inputs too (60,000 researchers: 4.2-4.7 s -> 3.7 s).
     """
     at = datetime.now(UTC)
-    refreshed = 0
-    while True:
-        records, _, _ = driver.execute_query(
-            PENDING_TRUST_INPUTS, limit=batch_size, database_=database
+
+    def drain(query: LiteralString, **parameters: Any) -> int:
+        refreshed = 0
+        while True:
+            records, _, _ = driver.execute_query(
+                query, parameters, limit=batch_size, database_=database
+            )
+            if not records:
+                return refreshed
+            refreshed += _store(driver, database, records, at, STORE_TRUST_OF_PENDING)
+
+    shards = [list(HEX_DIGITS[n::workers]) for n in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        refreshed = sum(
+            pool.map(lambda digits: drain(PENDING_TRUST_INPUTS_OF_SHARD, digits=digits), shards)
         )
-        if not records:
-            return refreshed
-        refreshed += _store(driver, database, records, at, STORE_TRUST_OF_PENDING)
+    # Whatever no shard covers (an id not ending in a hex digit) is refreshed here.
+    return refreshed + drain(PENDING_TRUST_INPUTS)
 
 
 def _refresh_chunk(

@@ -8,7 +8,7 @@ from typing import LiteralString
 
 from neo4j import Driver
 
-from graphdb.trust import TrustInputs, compute_trust, refresh_trust_scores
+from graphdb.trust import TrustInputs, compute_trust, refresh_trust_of_pending, refresh_trust_scores
 from tests.accounts_api import Api, data, gql, make_admin, sign_up
 from tests.accounts_api import api as api  # re-exported fixture
 from tests.accounts_api import people as people  # re-exported fixture
@@ -120,3 +120,29 @@ def test_stored_scores_equal_the_page(
         assert score == stored == shown["trust"]["score"]
         assert level == shown["trust"]["verificationLevel"]
     assert refresh_trust_scores(clean_graph, "neo4j", [people["alan"].split(":")[1]]) == 1
+
+
+def test_every_queued_researcher_is_scored_whatever_its_id(clean_graph: Driver) -> None:
+    # The workers share the queue by the last hex digit of the id; any other id is scored too.
+    ids = [f"r-{n:016x}" for n in range(40)] + ["r-imported-Z", "legacy"]
+    clean_graph.execute_query(
+        """
+        UNWIND $ids AS id
+        CREATE (r:Researcher:PendingBlock {id: id, name: id})
+        WITH r, id
+        CREATE (r)-[:AUTHORED {position: 0}]->(:Paper {arxivId: 'p-' + id, year: 2020})
+        """,
+        ids=ids,
+    )
+    assert refresh_trust_of_pending(clean_graph, "neo4j", batch_size=7, workers=3) == len(ids)
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (r:Researcher) RETURN r.id AS id, r.trustScore AS score, r:PendingBlock AS queued"
+    )
+    assert sorted(r["id"] for r in records) == sorted(ids)
+    expected = compute_trust(
+        TrustInputs(
+            verification_level=1, claimed=False, works=1, collaborators=0,
+            first_year=2020, last_year=2020,
+        )
+    ).score  # fmt: skip
+    assert all(r["score"] == expected and not r["queued"] for r in records)
