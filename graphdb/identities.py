@@ -163,6 +163,9 @@ CALL (r, names) {
                                                 size([c IN split(v, '') WHERE c > '~']) DESC,
                                                 v }),
       r.nameVariantsText = reduce(s = '', v IN names | s + ' ' + v)
+  WITH r
+  SET r.initials = head(COLLECT { MATCH (r)-[a:AUTHORED]->() WHERE a.name = r.name
+                                  RETURN a.initials ORDER BY a.initials })
 }
 SET r:PendingBlock
 REMOVE r:PendingIdentity

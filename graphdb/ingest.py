@@ -1,8 +1,14 @@
 """Batched, idempotent writes of papers with their authors, topics and institutions.
 
 One managed write transaction per batch (retried by the driver on transient errors) writes the
-papers, their edges and the loader's checkpoint together: after a crash the checkpoint and the
-graph agree, and re-running from the checkpoint ends in the graph an uninterrupted run gives.
+papers and their edges; a harvest's checkpoint commits in the same transaction, while the file
+loader moves its checkpoints after the commit (`loaders.inflight`). Either way a checkpoint
+never claims an uncommitted record, and re-running from it ends in the graph an uninterrupted
+run gives.
+
+Several writers may run batches at once: researchers, institutions and topics are locked in
+key order, so two batches of new papers do not deadlock; a batch that updates papers locks
+their old authors in paper order, and a deadlock there is retried like any transient error.
 
 A paper whose `contentHash` is unchanged is left alone. A changed paper gets its properties
 replaced and its AUTHORED / IN_TOPIC edges rebuilt, so a newer version never leaves stale edges.
@@ -89,10 +95,16 @@ SET topic.name = t.name, topic.archive = t.archive, topic.group = t.group,
     topic.groupName = t.groupName, topic.active = t.active
 """
 
+# Spellings that normalise alike share an institution; without a ROR id its name is the
+# greatest of them (code point order, which prefers "Université" to "Universite"), so it
+# depends neither on load order nor on which writer commits first.
 UPSERT_INSTITUTIONS: LiteralString = """
 UNWIND $institutions AS inst
 MERGE (i:Institution {id: inst.id})
 ON CREATE SET i.name = inst.name, i.nameKey = inst.nameKey, i.rorId = inst.rorId
+WITH i, inst
+WHERE i.rorId IS NULL AND inst.name > i.name
+SET i.name = inst.name
 """
 
 # One pass over the batch classifies each paper and writes the ones that changed; an unchanged
@@ -190,7 +202,7 @@ def write_batch(
     checkpoint: Checkpoint | None = None,
     topics: list[TopicRow] | None = None,
 ) -> BatchOutcome:
-    """Write one batch (and the topics it needs, and its checkpoint) in one transaction."""
+    """Write one batch (and the topics and checkpoint given) in one transaction."""
 
     def work(tx: ManagedTransaction) -> BatchOutcome:
         if topics:
@@ -206,9 +218,12 @@ def write_batch(
         }
         changed = [r for r in rows if outcomes[r["arxivId"]] in ("created", "updated")]
         if changed:
-            institutions = {
-                inst["id"]: inst for row in changed for inst in row.get("institutions", [])
-            }
+            institutions: dict[str, InstitutionRow] = {}
+            for row in changed:
+                for inst in row.get("institutions", []):
+                    known = institutions.get(inst["id"])
+                    if known is None or inst["name"] > known["name"]:
+                        institutions[inst["id"]] = inst
             if institutions:
                 # Sorted, like researchers, so that concurrent writers lock in the same order.
                 ordered = [institutions[key] for key in sorted(institutions)]
@@ -273,11 +288,12 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                     "initialsOnly": author["initialsOnly"],
                     "initials": author["initials"],
                     "isCollaboration": author["isCollaboration"],
-                    "names": [],
+                    "initialsOf": {},  # spelling -> its (least) initials
                     "hasInstitutions": False,
                 }
-            if author["name"] not in entry["names"]:
-                entry["names"].append(author["name"])
+            spellings = entry["initialsOf"]
+            if author["name"] not in spellings or author["initials"] < spellings[author["name"]]:
+                spellings[author["name"]] = author["initials"]
             if author["institutionIds"]:
                 entry["hasInstitutions"] = True
             authored.append(
@@ -291,18 +307,26 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                 }
             )
     for entry in researchers.values():
-        names = sorted(entry["names"])
+        spellings = entry.pop("initialsOf")
+        names = sorted(spellings)
         entry["names"] = names
         entry["name"] = display_name(names)
+        # A full name's spellings differ in initials ("Paul Harvey", "Paul M. Harvey"): those
+        # of the display name, so the stored value depends on no batch or load order.
+        entry["initials"] = spellings[entry["name"]]
         entry["namesText"] = "".join(" " + n for n in names)
     # Sorted, so that concurrent loaders lock researchers in the same order.
     tx.run(UPSERT_RESEARCHERS, researchers=sorted(researchers.values(), key=_by_id)).consume()
     tx.run(CREATE_AUTHORED, edges=authored).consume()
-    topics = [
-        {"arxivId": row["arxivId"], "code": t["code"], "primary": t["primary"]}
-        for row in changed
-        for t in row["topics"]
-    ]
+    # By topic: a few topics take most papers, and writers lock them in the same order.
+    topics = sorted(
+        (
+            {"arxivId": row["arxivId"], "code": t["code"], "primary": t["primary"]}
+            for row in changed
+            for t in row["topics"]
+        ),
+        key=_by_code,
+    )
     tx.run(CREATE_IN_TOPIC, edges=topics).consume()
 
 
@@ -320,6 +344,10 @@ def display_name(variants: list[str]) -> str:
 
 def _has_stray_symbols(name: str) -> bool:
     return any(not (c.isalpha() or c in " .'-") for c in name)
+
+
+def _by_code(edge: dict[str, Any]) -> str:
+    return str(edge["code"])
 
 
 def _by_id(entry: dict[str, Any]) -> str:

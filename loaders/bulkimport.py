@@ -168,7 +168,7 @@ class BulkReport:
 @dataclass(slots=True)
 class _Researcher:
     props: dict[str, Any]
-    names: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # spelling -> its (least) initials
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +269,9 @@ class ImportWriter:
         for topic in row["topics"]:
             in_topic.write(_csv_line((copy, arxiv_id, topic["code"], topic["primary"])))
         for inst in row.get("institutions", []):
-            if inst["id"] not in self._institutions:
+            known = self._institutions.get(inst["id"])
+            # The greatest spelling names the institution, as in graphdb.ingest.
+            if known is None or inst["name"] > known[1]:
                 self._institutions[inst["id"]] = (
                     inst["id"],
                     inst["name"],
@@ -342,10 +344,12 @@ class ImportWriter:
         with open(authored, newline="", encoding="utf-8") as source:
             reader = csv.reader(source)
             next(reader)
-            for _, rid, _, _, name, _, institutions, year_text in reader:
+            for _, rid, _, _, name, initials, institutions, year_text in reader:
                 edges += 1
                 used.add(rid)
-                self._researchers[rid].names.add(name)
+                names = self._researchers[rid].names
+                if name not in names or initials < names[name]:
+                    names[name] = initials
                 year = int(year_text) if year_text else None
                 for iid in institutions.split(ARRAY_DELIMITER) if institutions else ():
                     entry = pairs.get((rid, iid))
@@ -377,6 +381,7 @@ class ImportWriter:
             researcher = self._researchers[rid]
             props = researcher.props
             names = sorted(researcher.names)
+            name = display_name(names)
             pending = not props["isCollaboration"] and props["block"] in contested
             self.report.pending += pending
             yield (
@@ -386,10 +391,10 @@ class ImportWriter:
                 props["field"],
                 props["block"],
                 props["initialsOnly"],
-                props["initials"],
+                researcher.names[name],  # the initials of the display name, as the loader
                 props["isCollaboration"],
                 names,
-                display_name(names),
+                name,
                 "".join(" " + n for n in names),
             )
 

@@ -132,7 +132,7 @@ class Loader:
         self.rescan = rescan  # read every record again, ignoring checkpoints
         self.writers = writers
         self._topics_written: set[str] = set()
-        self._in_flight = InFlight()
+        self._in_flight = InFlight()  # replaced at the start of each load
 
     def load(self, paths: Iterable[Path]) -> LoadReport:
         report = LoadReport()
@@ -147,23 +147,27 @@ class Loader:
             save_checkpoint(self.driver, self.database, checkpoint)
 
         checkpoints = Checkpoints(save)
+        in_flight = self._in_flight = InFlight()
 
         def writer() -> None:
+            # Never leaves before the end-of-queue marker, whatever fails, so the reading
+            # thread cannot block on a full queue.
             while (batch := batches.get()) is not None:
                 if failure:
-                    self._in_flight.abandoned(batch.seq)  # drain, so the reader never blocks
                     continue
                 try:
                     if batch.rows:
                         outcome = write_batch(self.driver, self.database, batch.rows)
                         with counting:
                             report.add(outcome)
-                    reached = self._in_flight.committed(batch.seq)
+                    reached = in_flight.committed(batch.seq)
                     if reached is not None:
-                        checkpoints.advance(*reached)
+                        seq, checkpoint = reached
+                        checkpoints.advance(seq, checkpoint)
+                        in_flight.saved(checkpoint.source, seq)
                 except BaseException as error:  # re-raised on the calling thread
                     failure.append(error)
-                    self._in_flight.abandoned(batch.seq)
+                    in_flight.fail()
 
         threads = [
             threading.Thread(target=writer, name=f"neo4j-writer-{n}", daemon=True)

@@ -26,30 +26,38 @@ def test_a_checkpoint_moves_only_over_committed_batches() -> None:
     assert flight.committed(first) == (third, _checkpoint("f", 300, done=True))
 
 
-def test_a_batch_waits_while_another_in_flight_holds_one_of_its_papers() -> None:
-    flight = InFlight()
-    first = flight.admit(frozenset({"a", "b"}), _checkpoint("f", 100))
+def _admits_in_background(flight: InFlight, ids: set[str], source: str) -> threading.Event:
     admitted = threading.Event()
 
-    def admit_second() -> None:
-        flight.admit(frozenset({"b", "c"}), _checkpoint("f", 200))
+    def admit() -> None:
+        flight.admit(frozenset(ids), _checkpoint(source, 200))
         admitted.set()
 
-    thread = threading.Thread(target=admit_second, daemon=True)
-    thread.start()
-    assert not admitted.wait(0.3)  # "b" is still being written by the first batch
-    flight.admit(frozenset({"x"}), _checkpoint("g", 1))  # unrelated papers: no wait
-    flight.committed(first)
-    assert admitted.wait(5)
-    thread.join()
+    threading.Thread(target=admit, daemon=True).start()
+    return admitted
 
 
-def test_an_abandoned_batch_releases_its_papers_and_holds_the_checkpoint() -> None:
+def test_a_batch_waits_until_the_earlier_copy_is_committed_and_checkpointed() -> None:
     flight = InFlight()
-    first = flight.admit(frozenset({"a"}), _checkpoint("f", 100))
-    flight.abandoned(first)
-    second = flight.admit(frozenset({"a"}), _checkpoint("f", 200))  # does not block
-    assert flight.committed(second) is None  # the first never committed
+    first = flight.admit(frozenset({"a", "b"}), _checkpoint("f", 100))
+    admitted = _admits_in_background(flight, {"b", "c"}, "g")  # another file, same paper "b"
+    assert not admitted.wait(0.3)  # "b" is still being written by the first batch
+    flight.admit(frozenset({"x"}), _checkpoint("h", 1))  # unrelated papers: no wait
+    assert flight.committed(first) == (first, _checkpoint("f", 100))
+    # Committed is not enough: a crash now would read file f again from its old checkpoint,
+    # writing the earlier copy over a later one committed meanwhile.
+    assert not admitted.wait(0.3)
+    flight.saved("f", first)
+    assert admitted.wait(5)
+
+
+def test_a_failing_load_lets_the_reader_go_on() -> None:
+    flight = InFlight()
+    flight.admit(frozenset({"a"}), _checkpoint("f", 100))
+    admitted = _admits_in_background(flight, {"a"}, "f")
+    assert not admitted.wait(0.3)
+    flight.fail()
+    assert admitted.wait(5)
 
 
 def test_checkpoints_never_move_backwards() -> None:

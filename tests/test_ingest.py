@@ -7,6 +7,7 @@ import html
 import json
 import re
 import signal
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -16,6 +17,9 @@ from neo4j import Driver
 
 from graphdb.identities import CONTESTED_BLOCKS
 from graphdb.ingest import fetch_checkpoint
+from loaders.ingest import Loader, LoadReport
+from loaders.quarantine import Quarantine
+from scholargraph.loading import row_builder
 from scholargraph.localneo4j import LocalNeo4j
 from scholargraph.settings import Settings
 from tests.conftest import wipe_graph
@@ -263,6 +267,34 @@ def test_concurrent_writers_give_the_graph_one_writer_gives(
     filler_ids = {json.loads(line)["id"] for line in filler}
     assert counts(clean_graph)["Paper"] == len(page_ids | filler_ids | {"2101.00001"})
     assert digests[1] == digests[4]
+
+
+def test_a_failing_checkpoint_fails_the_load_instead_of_hanging(
+    clean_graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    # The quarantine cannot be synced (its file is closed), so the first checkpoint save fails
+    # after its batch committed. The only writer must keep draining the queue: the reading
+    # thread has more batches to hand over, and the load must end with the error.
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text("".join(kaggle_line(id=f"2101.{n:05d}") for n in range(1, 9)))
+    quarantine = Quarantine(tmp_path / "q.jsonl")
+    quarantine.close()
+    loader = Loader(
+        clean_graph, "neo4j", row_builder(settings), quarantine, batch_size=1, writers=1
+    )
+    outcome: list[BaseException | LoadReport] = []
+
+    def load() -> None:
+        try:
+            outcome.append(loader.load([papers]))
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the load hung after its writer failed"
+    assert isinstance(outcome[0], ValueError), outcome
 
 
 def test_bad_records_are_quarantined_with_line_numbers(
