@@ -37,7 +37,7 @@ from loaders.records import PaperRecord, RejectedRecord
 from loaders.rows import RowBuilder
 
 DEFAULT_BATCH_SIZE = 1000
-# Neo4j runs a transaction on one core: a second writer uses the other one (1.28x on the batch
+# Neo4j runs a transaction on one core: a second writer uses the other one (1.22x on the batch
 # phase of a 50k load on 2 cores, docs/benchmarks.md); more only queue for the same cores.
 DEFAULT_WRITERS = 2
 
