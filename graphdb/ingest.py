@@ -286,14 +286,11 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                     "field": author["field"],
                     "block": f"{author['nameKey']}|{author['field']}",
                     "initialsOnly": author["initialsOnly"],
-                    "initials": author["initials"],
                     "isCollaboration": author["isCollaboration"],
-                    "initialsOf": {},  # spelling -> its (least) initials
+                    "initialsOf": {},
                     "hasInstitutions": False,
                 }
-            spellings = entry["initialsOf"]
-            if author["name"] not in spellings or author["initials"] < spellings[author["name"]]:
-                spellings[author["name"]] = author["initials"]
+            add_spelling(entry["initialsOf"], author["name"], author["initials"])
             if author["institutionIds"]:
                 entry["hasInstitutions"] = True
             authored.append(
@@ -311,8 +308,6 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
         names = sorted(spellings)
         entry["names"] = names
         entry["name"] = display_name(names)
-        # A full name's spellings differ in initials ("Paul Harvey", "Paul M. Harvey"): those
-        # of the display name, so the stored value depends on no batch or load order.
         entry["initials"] = spellings[entry["name"]]
         entry["namesText"] = "".join(" " + n for n in names)
     # Sorted, so that concurrent loaders lock researchers in the same order.
@@ -328,6 +323,18 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
         key=_by_code,
     )
     tx.run(CREATE_IN_TOPIC, edges=topics).consume()
+
+
+def add_spelling(initials_of: dict[str, str], name: str, initials: str) -> None:
+    """Note a spelling of a researcher with its initials (the least, if it comes with several).
+
+    A full name's spellings differ in initials ("Paul Harvey", "Paul M. Harvey"): the stored
+    `initials` are those of the display name's spelling, so they depend on no batch or load
+    order (`graphdb.identities` settles them by the same rule).
+    """
+    known = initials_of.get(name)
+    if known is None or initials < known:
+        initials_of[name] = initials
 
 
 def display_name(variants: list[str]) -> str:

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from graphdb.ingest import PaperRow, display_name
+from graphdb.ingest import PaperRow, add_spelling, display_name
 from loaders.formats import iter_records
 from loaders.quarantine import Quarantine
 from loaders.records import PaperRecord, RejectedRecord
@@ -247,7 +247,6 @@ class ImportWriter:
                         "field": author["field"],
                         "block": f"{author['nameKey']}|{author['field']}",
                         "initialsOnly": author["initialsOnly"],
-                        "initials": author["initials"],
                         "isCollaboration": author["isCollaboration"],
                     }
                 )
@@ -347,9 +346,7 @@ class ImportWriter:
             for _, rid, _, _, name, initials, institutions, year_text in reader:
                 edges += 1
                 used.add(rid)
-                names = self._researchers[rid].names
-                if name not in names or initials < names[name]:
-                    names[name] = initials
+                add_spelling(self._researchers[rid].names, name, initials)
                 year = int(year_text) if year_text else None
                 for iid in institutions.split(ARRAY_DELIMITER) if institutions else ():
                     entry = pairs.get((rid, iid))
@@ -391,7 +388,7 @@ class ImportWriter:
                 props["field"],
                 props["block"],
                 props["initialsOnly"],
-                researcher.names[name],  # the initials of the display name, as the loader
+                researcher.names[name],  # initials of the display name (add_spelling)
                 props["isCollaboration"],
                 names,
                 name,

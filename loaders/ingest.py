@@ -132,7 +132,6 @@ class Loader:
         self.rescan = rescan  # read every record again, ignoring checkpoints
         self.writers = writers
         self._topics_written: set[str] = set()
-        self._in_flight = InFlight()  # replaced at the start of each load
 
     def load(self, paths: Iterable[Path]) -> LoadReport:
         report = LoadReport()
@@ -147,7 +146,7 @@ class Loader:
             save_checkpoint(self.driver, self.database, checkpoint)
 
         checkpoints = Checkpoints(save)
-        in_flight = self._in_flight = InFlight()
+        in_flight = InFlight()
 
         def writer() -> None:
             # Never leaves before the end-of-queue marker, whatever fails, so the reading
@@ -179,7 +178,7 @@ class Loader:
             for path in paths:
                 if failure:
                     break
-                self._load_file(path, report, batches, failure)
+                self._load_file(path, report, batches, in_flight, failure)
         finally:
             for _ in threads:
                 batches.put(None)
@@ -199,6 +198,7 @@ class Loader:
         path: Path,
         report: LoadReport,
         batches: queue.Queue[_Batch | None],
+        in_flight: InFlight,
         failure: list[BaseException],
     ) -> None:
         source = str(path.resolve())
@@ -228,9 +228,11 @@ class Loader:
                 continue
             rows.append(self.rows.paper_row(item))
             if len(rows) >= self.batch_size:
-                batches.put(self._batch(rows, source, print_, last_location, done=False))
+                checkpoint = Checkpoint(source, print_, last_location, done=False)
+                batches.put(self._batch(rows, checkpoint, in_flight))
                 rows = []
-        batches.put(self._batch(rows, source, print_, last_location, done=True))
+        checkpoint = Checkpoint(source, print_, last_location, done=True)
+        batches.put(self._batch(rows, checkpoint, in_flight))
 
     def _records(self, path: Path) -> Iterator[PaperRecord | RejectedRecord]:
         try:
@@ -241,15 +243,12 @@ class Loader:
             return
         yield from records
 
-    def _batch(
-        self, rows: list[PaperRow], source: str, print_: str, position: int, *, done: bool
-    ) -> _Batch:
+    def _batch(self, rows: list[PaperRow], checkpoint: Checkpoint, in_flight: InFlight) -> _Batch:
         # Topics are committed before a batch that needs them is queued: another writer may
         # commit a later batch first, and its IN_TOPIC edges need the topic nodes.
         codes = {t["code"] for row in rows for t in row["topics"]} - self._topics_written
         if codes:
             upsert_topics(self.driver, self.database, self.rows.topic_rows(codes))
             self._topics_written |= codes
-        checkpoint = Checkpoint(source, print_, position, done)
-        seq = self._in_flight.admit(frozenset(row["arxivId"] for row in rows), checkpoint)
+        seq = in_flight.admit(frozenset(row["arxivId"] for row in rows), checkpoint)
         return _Batch(seq=seq, rows=rows)
