@@ -8,7 +8,8 @@ follow the sample's distributions), compares for prolific (100+ works) and ordin
 
   (a) the GraphQL API over HTTP (uvicorn, one worker, DataLoaders on);
   (b) the best hand-written single Cypher query returning the same data through the driver
-      (the research-graph ranking, done in Python by both, is applied to its rows too): the limit;
+      (it ranks the research graph in Cypher too, as the API does; filling the slice from the
+      ranked candidates is the same Python for both): the limit;
   (c) the same API with DataLoaders switched off (SCHOLARGRAPH_DATALOADERS=0): every load is
       its own query, as if each resolver queried Neo4j itself (no batching, no per-request
       cache, no look-ahead).
@@ -42,11 +43,11 @@ sys.path.insert(0, str(ROOT))
 from graphdb.connection import ConnectionInfo, open_driver  # noqa: E402
 from graphdb.graphslice import (  # noqa: E402
     MAX_OWN_PAPERS,
+    InstitutionCandidate,
     Neighbourhood,
-    SliceAffiliation,
-    SliceAuthorship,
-    SlicePaper,
-    SliceTopic,
+    PaperCandidate,
+    ResearcherCandidate,
+    TopicCandidate,
 )
 from graphdb.migrations import apply_migrations  # noqa: E402
 from resolvers.graphslice import build_slice  # noqa: E402
@@ -58,6 +59,7 @@ API = "http://127.0.0.1:8091/graphql"
 UNBATCHED = "http://127.0.0.1:8092/graphql"
 WORK = ROOT / ".scholargraph" / "bench-work"
 MARKER = "MATCH (m:BenchDataset {name: $name}) RETURN count(m) AS n"
+CONTEXT_LIMIT = 60  # the research graph of PAGE
 
 PAGE = """
 query Page($id: ID!) {
@@ -109,16 +111,55 @@ CALL (r) {
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(p:Paper)
   WITH p ORDER BY p.firstSubmitted DESC, p.arxivId DESC LIMIT $maxOwn
-  WITH collect(p) AS own
-  RETURN [p IN own | [p.arxivId, p.title, p.year, true]] AS hoodPapers,
-    COLLECT { UNWIND own AS p MATCH (p)<-[:AUTHORED]-(x:Researcher)
-              RETURN [p.arxivId, x.id, x.name] } AS hoodAuthors,
-    COLLECT { UNWIND own AS p MATCH (p)-[:IN_TOPIC]->(t:Topic)
-              RETURN [p.arxivId, t.code, t.name] } AS hoodTopics,
-    COLLECT { UNWIND own AS p MATCH (p)<-[:AUTHORED]-(x:Researcher) WITH DISTINCT x
-              MATCH (x)-[a:AFFILIATED_WITH]->(i:Institution)
-              RETURN [x.id, i.id, i.name, a.works]
-    } AS hoodAffiliations
+  WITH r, collect(p) AS own
+  CALL (own) {
+    UNWIND range(0, size(own) - 1) AS i
+    WITH i, own[i] AS p
+    MATCH (p)<-[:AUTHORED]-(x:Researcher)
+    WITH x, collect(DISTINCT i) AS slots
+    RETURN collect({x: x, slots: slots}) AS signers
+  }
+  WITH r, own, signers, [s IN signers WHERE s.x = r] AS me,
+    [s IN signers WHERE s.x <> r] AS people
+  CALL (people) {
+    UNWIND people AS s
+    WITH s ORDER BY size(s.slots) DESC, s.x.id LIMIT $places
+    WITH s, s.x AS x
+    RETURN collect([x.id, x.name, size(s.slots), size(s.slots), s.slots, COLLECT {
+      MATCH (x)-[a:AFFILIATED_WITH]->(i:Institution) RETURN [i.id, a.works]
+    }]) AS hoodPeople
+  }
+  CALL (r, own) {
+    UNWIND range(0, size(own) - 1) AS i
+    WITH i, own[i] AS p
+    WITH i, p, COUNT { (p)<-[:AUTHORED]-(x:Researcher) WHERE x <> r } AS ring
+    ORDER BY CASE WHEN ring > 10 THEN 10 ELSE ring END DESC, coalesce(p.year, 0) DESC, p.arxivId
+    LIMIT $places
+    RETURN collect([i, p.arxivId, p.title, p.year, true, ring]) AS hoodPapers
+  }
+  CALL (own) {
+    UNWIND range(0, size(own) - 1) AS i
+    WITH i, own[i] AS p
+    MATCH (p)-[:IN_TOPIC]->(t:Topic)
+    WITH t, collect(DISTINCT i) AS slots ORDER BY size(slots) DESC, t.code
+    RETURN count(*) AS topicCount, collect([t.code, t.name, size(slots), 0, slots]) AS hoodTopics
+  }
+  CALL (r, signers) {
+    UNWIND signers AS s
+    WITH s.x AS x
+    MATCH (x)-[a:AFFILIATED_WITH]->(i:Institution)
+    WITH i, sum(CASE WHEN x = r THEN 2 ELSE 1 END
+                * CASE WHEN a.works > 1 THEN a.works ELSE 1 END) AS weight
+    ORDER BY weight DESC, i.id
+    RETURN count(*) AS institutionCount, collect([i.id, i.name, weight]) AS hoodInstitutions
+  }
+  RETURN hoodPeople, hoodPapers, hoodTopics[..$places] AS hoodTopics,
+    hoodInstitutions[..$places] AS hoodInstitutions,
+    [size(own), size(people), topicCount, institutionCount] AS hoodTotals,
+    [s IN me | s.slots][0] AS hoodCenterSlots,
+    CASE WHEN size(me) = 0 THEN [] ELSE COLLECT {
+      MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution) RETURN [i.id, a.works]
+    } END AS hoodCenterAffiliations
 }
 RETURN r.id AS id, r.name AS name, r.nameVariants AS nameVariants,
        worksCount, firstYear, lastYear, collaborators, close, top, topicsCount, topics, COLLECT {
@@ -127,7 +168,8 @@ RETURN r.id AS id, r.name AS name, r.nameVariants AS nameVariants,
        }[0] AS affiliation,
        COUNT { (r)<-[:FOLLOWS]-() } AS followers,
        coalesce(r.verificationLevel, 1) AS level,
-       hoodPapers, hoodAuthors, hoodTopics, hoodAffiliations, worksPage
+       hoodPeople, hoodPapers, hoodTopics, hoodInstitutions, hoodTotals, hoodCenterSlots,
+       hoodCenterAffiliations, worksPage
 """
 
 
@@ -252,18 +294,26 @@ def api_call(client: httpx.Client, url: str, rid: str) -> dict[str, Any]:
 
 
 def handwritten_call(driver: Any, rid: str) -> dict[str, Any]:
-    record = driver.execute_query(HANDWRITTEN, id=rid, maxOwn=MAX_OWN_PAPERS).records[0]
+    record = driver.execute_query(
+        HANDWRITTEN, id=rid, maxOwn=MAX_OWN_PAPERS, places=CONTEXT_LIMIT - 1
+    ).records[0]
     row: dict[str, Any] = record.data()
     hood = Neighbourhood(
         center_id=row["id"],
         center_name=row["name"],
         # Lists into named tuples, as the API's neighbourhood query does.
-        papers=tuple(map(SlicePaper._make, row["hoodPapers"])),
-        authorships=tuple(map(SliceAuthorship._make, row["hoodAuthors"])),
-        topics=tuple(map(SliceTopic._make, row["hoodTopics"])),
-        affiliations=tuple(map(SliceAffiliation._make, row["hoodAffiliations"])),
+        papers=tuple(map(PaperCandidate._make, row["hoodPapers"])),
+        researchers=tuple(
+            ResearcherCandidate(i, name, shared, signed, tuple(slots), tuple(map(tuple, affs)))
+            for i, name, shared, signed, slots, affs in row["hoodPeople"]
+        ),
+        topics=tuple(map(TopicCandidate._make, row["hoodTopics"])),
+        institutions=tuple(map(InstitutionCandidate._make, row["hoodInstitutions"])),
+        totals=tuple(row["hoodTotals"]),
+        center_slots=tuple(row["hoodCenterSlots"] or ()),
+        center_affiliations=tuple((i, w) for i, w in row["hoodCenterAffiliations"]),
     )
-    row["context"] = build_slice(hood, 60)
+    row["context"] = build_slice(hood, CONTEXT_LIMIT)
     return row
 
 

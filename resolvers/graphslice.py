@@ -73,61 +73,42 @@ QUOTA = (
 
 
 def build_slice(hood: Neighbourhood, limit: int, kinds: Iterable[NodeKind] | None = None) -> Slice:
+    """The slice of `limit` nodes; `hood` must hold the best `limit - 1` candidates per kind."""
     wanted = set(kinds) if kinds else set(NodeKind)
     center = global_id(Kind.RESEARCHER, hood.center_id)
-    own = {p.arxiv_id for p in hood.papers if p.own}
-    authors_of: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, str] = {hood.center_id: hood.center_name}
-    for a in hood.authorships:
-        authors_of[a.arxiv_id].add(a.researcher_id)
-        names.setdefault(a.researcher_id, a.name)
-    ring1 = {r for p in own for r in authors_of[p]} - {hood.center_id}
-
-    researcher_weight: dict[str, float] = defaultdict(float)
-    for paper, authors in authors_of.items():
-        for r in authors - {hood.center_id}:
-            researcher_weight[r] += 1.0 if paper in own else 0.25
-    paper_weight = {
-        p.arxiv_id: (1.0 if p.own else 0.5) + 0.1 * min(10, len(authors_of[p.arxiv_id] & ring1))
-        for p in hood.papers
-    }
-    topic_weight: dict[str, float] = defaultdict(float)
-    topic_names: dict[str, str] = {}
-    for t in hood.topics:
-        topic_weight[t.code] += 1.0 if t.arxiv_id in own else 0.5
-        topic_names[t.code] = t.name
-    institution_weight: dict[str, float] = defaultdict(float)
-    institution_names: dict[str, str] = {}
-    for f in hood.affiliations:
-        factor = 2.0 if f.researcher_id == hood.center_id else 1.0
-        institution_weight[f.institution_id] += factor * max(1, f.works)
-        institution_names[f.institution_id] = f.name
-
-    # Per kind: (weight, year, graph key, label). Only the best `places` of a kind can be kept,
-    # so only those become nodes (a prolific researcher has ~1,500 co-author candidates).
+    # Per kind: (weight, year, graph key, label), the weights of the module docstring.
     rows: dict[NodeKind, list[tuple[float, int | None, str, str]]] = {
         NodeKind.PAPER: [
-            (round(paper_weight[p.arxiv_id], 3), p.year, p.arxiv_id, p.title) for p in hood.papers
+            (
+                round((1.0 if p.own else 0.5) + 0.1 * min(10, p.ring_authors), 3),
+                p.year,
+                p.arxiv_id,
+                p.title,
+            )
+            for p in hood.papers
         ],
         NodeKind.RESEARCHER: [
-            (round(w, 3), None, r, names.get(r, r)) for r, w in researcher_weight.items()
+            (round(r.shared + 0.25 * (r.signed - r.shared), 3), None, r.id, r.name)
+            for r in hood.researchers
         ],
-        NodeKind.TOPIC: [(round(w, 3), None, c, topic_names[c]) for c, w in topic_weight.items()],
+        NodeKind.TOPIC: [
+            (round(t.own + 0.5 * t.others, 3), None, t.code, t.name) for t in hood.topics
+        ],
         NodeKind.INSTITUTION: [
-            (round(w, 3), None, i, institution_names[i]) for i, w in institution_weight.items()
+            (round(float(i.weight), 3), None, i.id, i.name) for i in hood.institutions
         ],
     }
     places = max(0, limit - 1)
     candidates: dict[NodeKind, list[SliceNode]] = {}
     total = 0
-    for kind, found in rows.items():
+    for kind, count in zip(rows, hood.totals, strict=True):
         if kind not in wanted:
             candidates[kind] = []
             continue
-        total += len(found)
+        total += count
         # Same order as sorting the nodes by (-weight, -year, global id): one kind shares the
         # id prefix, so the graph key orders like the global id.
-        best = heapq.nsmallest(places, found, key=_rank)
+        best = heapq.nsmallest(places, rows[kind], key=_rank)
         candidates[kind] = [
             SliceNode(global_id(KIND_OF[kind], key), kind, label, weight, year)
             for weight, year, key, label in best
@@ -135,9 +116,9 @@ def build_slice(hood: Neighbourhood, limit: int, kinds: Iterable[NodeKind] | Non
     chosen = _fill(candidates, places)
     top = max((n.weight for n in chosen), default=1.0)
     nodes = (SliceNode(center, NodeKind.RESEARCHER, hood.center_name, max(top, 1.0)), *chosen)
-    kept = {n.id for n in nodes}
-    edges = _edges(hood, kept, center, own)
-    return Slice(center, nodes, edges, truncated=len(chosen) < total, candidates=total)
+    return Slice(
+        center, nodes, _edges(hood, nodes, center), truncated=len(chosen) < total, candidates=total
+    )
 
 
 KIND_OF = {
@@ -169,54 +150,42 @@ def _fill(candidates: dict[NodeKind, list[SliceNode]], places: int) -> list[Slic
     return chosen
 
 
-def _edges(
-    hood: Neighbourhood, kept: set[str], center: str, own: set[str]
-) -> tuple[SliceEdge, ...]:
-    # Membership is tested on the graph keys of the kept nodes: global ids are built only for
-    # the edges kept (a prolific researcher's neighbourhood has thousands of author slots).
-    keys: dict[str, set[str]] = defaultdict(set)
-    for node_id in kept:
-        kind, _, key = node_id.partition(":")
-        keys[kind].add(key)
-    researchers, papers = keys[Kind.RESEARCHER.value], keys[Kind.PAPER.value]
-    topics, institutions = keys[Kind.TOPIC.value], keys[Kind.INSTITUTION.value]
+def _edges(hood: Neighbourhood, nodes: tuple[SliceNode, ...], center: str) -> tuple[SliceEdge, ...]:
+    kept: dict[str, set[str]] = defaultdict(set)
+    for node in nodes:
+        kind, _, key = node.id.partition(":")
+        kept[kind].add(key)
+    researchers, topics = kept[Kind.RESEARCHER.value], kept[Kind.TOPIC.value]
+    institutions = kept[Kind.INSTITUTION.value]
+    papers = {
+        p.slot: global_id(Kind.PAPER, p.arxiv_id)
+        for p in hood.papers
+        if p.arxiv_id in kept[Kind.PAPER.value]
+    }
     edges: set[SliceEdge] = set()
-    for a in hood.authorships:
-        if a.researcher_id in researchers and a.arxiv_id in papers:
-            edges.add(
-                SliceEdge(
-                    global_id(Kind.RESEARCHER, a.researcher_id),
-                    global_id(Kind.PAPER, a.arxiv_id),
-                    EdgeKind.AUTHORED,
-                    1.0,
-                )
-            )
+
+    def signed(
+        researcher: str, slots: Iterable[int], affiliations: Iterable[tuple[str, int]]
+    ) -> None:
+        for slot in slots:
+            if slot in papers:
+                edges.add(SliceEdge(researcher, papers[slot], EdgeKind.AUTHORED, 1.0))
+        for institution, works in affiliations:
+            if institution in institutions:
+                target = global_id(Kind.INSTITUTION, institution)
+                edges.add(SliceEdge(researcher, target, EdgeKind.AFFILIATED_WITH, float(works)))
+
+    signed(center, hood.center_slots, hood.center_affiliations)
+    for r in hood.researchers:
+        if r.id in researchers:
+            person = global_id(Kind.RESEARCHER, r.id)
+            signed(person, r.slots, r.affiliations)
+            if r.shared:
+                edges.add(SliceEdge(center, person, EdgeKind.COLLABORATES_WITH, float(r.shared)))
     for t in hood.topics:
-        if t.arxiv_id in papers and t.code in topics:
-            edges.add(
-                SliceEdge(
-                    global_id(Kind.PAPER, t.arxiv_id),
-                    global_id(Kind.TOPIC, t.code),
-                    EdgeKind.IN_TOPIC,
-                    1.0,
-                )
-            )
-    for f in hood.affiliations:
-        if f.researcher_id in researchers and f.institution_id in institutions:
-            edges.add(
-                SliceEdge(
-                    global_id(Kind.RESEARCHER, f.researcher_id),
-                    global_id(Kind.INSTITUTION, f.institution_id),
-                    EdgeKind.AFFILIATED_WITH,
-                    float(f.works),
-                )
-            )
-    shared: dict[str, int] = defaultdict(int)
-    for a in hood.authorships:
-        if a.arxiv_id in own and a.researcher_id != hood.center_id:
-            shared[a.researcher_id] += 1
-    for researcher, count in shared.items():
-        if researcher in researchers:
-            target = global_id(Kind.RESEARCHER, researcher)
-            edges.add(SliceEdge(center, target, EdgeKind.COLLABORATES_WITH, float(count)))
+        if t.code in topics:
+            topic = global_id(Kind.TOPIC, t.code)
+            for slot in t.slots:
+                if slot in papers:
+                    edges.add(SliceEdge(papers[slot], topic, EdgeKind.IN_TOPIC, 1.0))
     return tuple(sorted(edges, key=lambda e: (e.kind.value, e.source, e.target)))

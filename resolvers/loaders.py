@@ -101,7 +101,7 @@ class Loaders:
     topic: DataLoader[str, Topic | None]
     topic_primary_counts: DataLoader[str, int]
     institution: DataLoader[tuple[str, int], Institution | None]
-    neighbourhood: DataLoader[tuple[str, int], Neighbourhood | None]
+    neighbourhood: DataLoader[tuple[str, int, int], Neighbourhood | None]
     user: DataLoader[str, User | None]
     following: DataLoader[tuple[str, str], bool]  # (user id, researcher id)
     claim: DataLoader[str, Claim | None]
