@@ -89,9 +89,18 @@ CALL (r) {
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Researcher)
   WITH c, count(p) AS shared, min(p.year) AS fy, max(p.year) AS ly
-  ORDER BY shared DESC, ly DESC, c.name, c.id
-  RETURN count(c) AS collaborators, sum(CASE WHEN shared >= 2 THEN 1 ELSE 0 END) AS close,
-         collect({name: c.name, shared: shared, firstYear: fy, lastYear: ly})[..10] AS top
+  ORDER BY shared DESC, ly DESC
+  WITH collect({c: c, shared: shared, firstYear: fy, lastYear: ly}) AS byCount
+  WITH byCount, byCount[9] AS last
+  CALL (byCount, last) {
+    UNWIND byCount[..10 + size([x IN byCount[10..] WHERE x.shared = last.shared
+      AND (x.lastYear = last.lastYear OR x.lastYear IS NULL AND last.lastYear IS NULL)])] AS x
+    WITH x ORDER BY x.shared DESC, x.lastYear DESC, x.c.name, x.c.id LIMIT 10
+    RETURN collect({name: x.c.name, shared: x.shared, firstYear: x.firstYear,
+                    lastYear: x.lastYear}) AS top
+  }
+  RETURN size(byCount) AS collaborators,
+         size([x IN byCount WHERE x.shared >= 2]) AS close, top
 }
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, LiteralString
 
 from graphdb.connection import GraphReader
 from graphdb.mentions import (
     CLAIMANT_MATCH,
-    MENTION_FIELDS,
     RESEARCHER_FIELDS,
     Researcher,
     researcher_from_map,
 )
 from graphdb.topics import TOPIC_FIELDS, Topic, topic_from_map
-from graphdb.values import from_epoch_millis, to_date
+from graphdb.values import to_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,6 @@ class Paper:
     first_submitted: date | None
     last_updated: date | None
     versions: tuple[str, ...]
-    version_dates: tuple[datetime, ...]
     dois: tuple[str, ...]
     journal_ref: str | None
     comments: str | None
@@ -40,8 +38,7 @@ class Paper:
 PAPER_FIELDS: LiteralString = """
   arxivId: p.arxivId, title: p.title, abstract: p.abstract, year: p.year,
   firstSubmitted: p.firstSubmitted, lastUpdated: p.lastUpdated, versions: p.versions,
-  versionDates: [d IN p.versionDates | d.epochMillis], dois: p.dois,
-  journalRef: p.journalRef, comments: p.comments,
+  dois: p.dois, journalRef: p.journalRef, comments: p.comments,
   reportNo: p.reportNo, license: p.license, primaryTopic: p.primaryTopic
 """
 
@@ -65,9 +62,6 @@ def paper_from_map(row: dict[str, Any]) -> Paper:
         first_submitted=to_date(row.get("firstSubmitted")),
         last_updated=to_date(row.get("lastUpdated")),
         versions=tuple(row.get("versions") or ()),
-        version_dates=tuple(
-            d for d in map(from_epoch_millis, row.get("versionDates") or ()) if d is not None
-        ),
         dois=tuple(row.get("dois") or ()),
         journal_ref=row.get("journalRef"),
         comments=row.get("comments"),
@@ -112,16 +106,6 @@ AUTHORSHIPS_OF_P: LiteralString = (
     + RESEARCHER_FIELDS
     + """}} AS authorship
   ORDER BY a.position
-}"""
-)
-
-# The authors of `p` in order, as `Mention` lists (binds `a` and `r`).
-AUTHOR_MENTIONS_OF_P: LiteralString = (
-    """COLLECT {
-  MATCH (p)<-[a:AUTHORED]-(r:Researcher)
-  RETURN """
-    + MENTION_FIELDS
-    + """ AS mention ORDER BY a.position
 }"""
 )
 
