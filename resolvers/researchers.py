@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC
+
+from strawberry.types.nodes import Selection
 
 from graphdb.mentions import Researcher
 from graphdb.researchers import (
@@ -43,9 +46,8 @@ AUTHOR_CLAIM_PATHS = tuple((*path, name) for path in AUTHOR_PATHS for name in CL
 TOPIC_PATHS = tuple((*prefix, "topics") for prefix in PAPER_PATHS)
 
 
-def author_detail(info: Info) -> AuthorDetail:
-    """What a works page should bring about its authors, read from the selection."""
-    selected = info.selected_fields
+def author_detail(selected: Sequence[Selection]) -> AuthorDetail:
+    """What a works page should bring about its authors, read from the `works` selection."""
     if selects_any(selected, AUTHORSHIP_PATHS) or selects_any(selected, AUTHOR_CLAIM_PATHS):
         return AuthorDetail.AUTHORSHIPS
     if selects_any(selected, AUTHOR_PATHS):
@@ -53,22 +55,34 @@ def author_detail(info: Info) -> AuthorDetail:
     return AuthorDetail.NONE
 
 
-async def load_works(
-    info: Info, researcher_id: str, first: int, after: str | None, oldest_first: bool
-) -> WorksPage:
+def works_request(
+    info: Info,
+    selected: Sequence[Selection],
+    researcher_id: str,
+    first: int,
+    after: str | None,
+    oldest_first: bool,
+) -> WorksRequest:
+    """The works loader's key for a `works` field whose selection is `selected`."""
     check_first(first, info.context.limits.max_first)
-    loaders = info.context.loaders
     # Look-ahead fills the request's DataLoader caches; without them (the N+1 baseline) it
     # would only cost time.
-    ahead = loaders.caching
-    request = WorksRequest(
+    ahead = info.context.loaders.caching
+    return WorksRequest(
         researcher_id,
         first,
         parse_keyset_cursor(after),
         oldest_first,
-        authors=author_detail(info) if ahead else AuthorDetail.NONE,
-        with_topics=ahead and selects_any(info.selected_fields, TOPIC_PATHS),
+        authors=author_detail(selected) if ahead else AuthorDetail.NONE,
+        with_topics=ahead and selects_any(selected, TOPIC_PATHS),
     )
+
+
+async def load_works(
+    info: Info, researcher_id: str, first: int, after: str | None, oldest_first: bool
+) -> WorksPage:
+    loaders = info.context.loaders
+    request = works_request(info, info.selected_fields, researcher_id, first, after, oldest_first)
     page = await loaders.works.load(request)
     for _, paper in page.papers:
         loaders.paper.prime(paper.arxiv_id, paper)
@@ -77,18 +91,30 @@ async def load_works(
     return page
 
 
-async def load_topic_shares(info: Info, researcher_id: str, first: int) -> tuple[TopicShare, ...]:
+def topic_shares_key(info: Info, researcher_id: str, first: int) -> tuple[str, int]:
     check_first(first, info.context.limits.max_first)
-    return await info.context.loaders.topic_shares.load((researcher_id, first))
+    return (researcher_id, first)
+
+
+async def load_topic_shares(info: Info, researcher_id: str, first: int) -> tuple[TopicShare, ...]:
+    key = topic_shares_key(info, researcher_id, first)
+    return await info.context.loaders.topic_shares.load(key)
+
+
+def collaborators_key(
+    info: Info, researcher_id: str, first: int, min_shared: int
+) -> tuple[str, int, int]:
+    check_first(first, info.context.limits.max_first)
+    if min_shared < 1:
+        raise InvalidArgumentError(f"minSharedWorks must be at least 1 (got {min_shared})")
+    return (researcher_id, first, min_shared)
 
 
 async def load_collaborators(
     info: Info, researcher_id: str, first: int, min_shared: int
 ) -> tuple[Collaborator, ...]:
-    check_first(first, info.context.limits.max_first)
-    if min_shared < 1:
-        raise InvalidArgumentError(f"minSharedWorks must be at least 1 (got {min_shared})")
-    return await info.context.loaders.collaborators.load((researcher_id, first, min_shared))
+    key = collaborators_key(info, researcher_id, first, min_shared)
+    return await info.context.loaders.collaborators.load(key)
 
 
 async def load_trust(info: Info, researcher: Researcher) -> Trust:

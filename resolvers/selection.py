@@ -6,7 +6,7 @@ in a later DataLoader wave. Fragments (named and inline) are looked through.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -27,3 +27,13 @@ def selects(selections: Iterable[Selection], path: Sequence[str]) -> bool:
 def selects_any(fields: Iterable[Selection], paths: Sequence[Sequence[str]]) -> bool:
     """`fields` is `info.selected_fields`: the current field (once per alias or fragment)."""
     return any(selects(field.selections, path) for field in fields for path in paths)
+
+
+def subfields(fields: Iterable[Selection]) -> Iterator[SelectedField]:
+    """The fields selected directly under `fields` (`info.selected_fields`), fragments included."""
+    for field in fields:
+        for selection in field.selections:
+            if isinstance(selection, SelectedField):
+                yield selection
+            else:
+                yield from subfields([selection])

@@ -10,14 +10,14 @@ from resolvers.claims import claims_for_review
 from resolvers.context import Info
 from resolvers.graphs import load_slice
 from resolvers.graphslice import NodeKind
-from resolvers.ids import Kind, parse_global_id
+from resolvers.ids import Kind, parse_global_id, parse_key
 from resolvers.pagination import offset_cursor
 from resolvers.topics import load_institution, load_topic
 from schema.accounts import ClaimConnection, ClaimStatus, Viewer, claim_connection
 from schema.graph import GraphSlice
 from schema.papers import Paper, PaperConnection, PaperEdge
 from schema.relay import Node, PageInfo
-from schema.researchers import Researcher, ResearcherConnection
+from schema.researchers import Researcher, ResearcherConnection, look_ahead
 from schema.topics import Institution, Topic
 
 
@@ -50,7 +50,9 @@ class Query:
         description="A researcher by id ('Researcher:r-…' or 'r-…'); null if there is none."
     )
     async def researcher(self, info: Info, id: strawberry.ID) -> Researcher | None:
-        row = await researchers.load_researcher(info, id)
+        key = parse_key(id, Kind.RESEARCHER)
+        look_ahead(info, key)
+        row = await info.context.loaders.researcher.load(key)
         return Researcher.from_row(row) if row else None
 
     @strawberry.field(description="Full-text search over researcher names, best match first.")

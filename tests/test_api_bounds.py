@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import pytest
-from neo4j import Driver
+from neo4j import Driver, Record, RoutingControl
 from starlette.testclient import TestClient
 
-from graphdb.connection import ConnectionInfo
+from graphdb.connection import ConnectionInfo, GraphReader
 from schema import build_schema
 from scholargraph.app import create_app
 from scholargraph.settings import Settings
@@ -155,6 +157,55 @@ def test_works_pages_bring_authors_and_topics_along(
         assert alone["data"]["paper"] == paper
         assert alone["extensions"]["neo4j"]["queries"]["fetch_authorships"] == 1
     assert papers[0]["authors"][0]["name"] == "Ada Lovelace"
+
+
+def test_a_researchers_fields_load_beside_the_researcher(
+    prolific_graph: Driver, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Look-ahead at `Query.researcher`: one wave, each loader once, defaults or not."""
+    ada = researcher_id(prolific_graph, "Ada Lovelace")
+    started: list[str] = []  # the graphdb functions, as their queries start
+    run = GraphReader._run
+
+    async def recording_run(
+        self: GraphReader,
+        cypher: LiteralString,
+        parameters: Mapping[str, Any] | None,
+        routing: RoutingControl,
+    ) -> list[Record]:
+        started.append(sys._getframe(2).f_code.co_name)  # graphdb function -> read -> _run
+        return await run(self, cypher, parameters, routing)
+
+    monkeypatch.setattr(GraphReader, "_run", recording_run)
+    query = """query($id: ID!, $n: Int!, $order: WorksOrder!) { researcher(id: $id) {
+      ...Counts
+      topics { worksCount }
+      closeCollaborators(first: 3, minSharedWorks: 2) { sharedWorksCount }
+      works(first: $n, orderBy: $order) { edges { node { arxivId authors { name } } } }
+      context(depth: 2, limit: 30) { nodes { id } }
+    } }
+    fragment Counts on Researcher { worksCount trust { score } }"""
+    body = post(client, query, id=ada, n=7, order="OLDEST")
+    assert "errors" not in body, body
+    assert body["extensions"]["neo4j"]["queries"] == {
+        "fetch_researchers": 1,
+        "fetch_researcher_stats": 1,
+        "fetch_topic_shares": 1,
+        "fetch_collaborators": 1,
+        "fetch_works_pages": 1,
+        "fetch_neighbourhoods": 1,
+    }
+    assert len(body["data"]["researcher"]["works"]["edges"]) == 7
+    # The other five were on their way before the researcher's own lookup: one wave.
+    assert set(started[: started.index("fetch_researchers")]) == set(
+        body["extensions"]["neo4j"]["queries"]
+    ) - {"fetch_researchers"}
+    # Nobody there: null and no error, whatever was looked ahead for.
+    missing = post(client, query, id="Researcher:r-0000000000000000", n=7, order="NEWEST")
+    assert missing["data"] == {"researcher": None} and "errors" not in missing
+    # An argument out of range is still the resolver's precise error.
+    wrong = post(client, query, id=ada, n=1000, order="NEWEST")
+    assert wrong["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
 
 def test_without_dataloaders_round_trips_grow_with_results(
