@@ -99,34 +99,63 @@ RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {"""
 """
 )
 
-FETCH_RESEARCHER_STATS: LiteralString = """
-UNWIND $keys AS key
-OPTIONAL MATCH (r:Researcher {id: key})
-CALL (r) {
-  WITH r WHERE r IS NOT NULL
-  MATCH (r)-[:AUTHORED]->(p:Paper)
+# `works`, `firstYear` and `lastYear` of `owner` (null owner: 0 and nulls).
+WORKS_SPAN_OF_OWNER: LiteralString = """CALL (owner) {
+  WITH owner WHERE owner IS NOT NULL
+  MATCH (owner)-[:AUTHORED]->(p:Paper)
   RETURN count(p) AS works, min(p.year) AS firstYear, max(p.year) AS lastYear
-}
-CALL (r) {
-  WITH r WHERE r IS NOT NULL
-  MATCH (r)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
-  WITH c, count(*) AS shared
-  RETURN count(c) AS collaborators,
-         count(CASE WHEN shared >= $closeMin THEN 1 END) AS closeCollaborators
-}
-RETURN key, CASE WHEN r IS NULL THEN NULL ELSE {
+}"""
+
+
+def stats_of_owner(
+    collaborators: LiteralString, close: LiteralString, topics: LiteralString
+) -> LiteralString:
+    """The stats map of `owner` (after WORKS_SPAN_OF_OWNER); the counts are the caller's."""
+    return (
+        """CASE WHEN owner IS NULL THEN NULL ELSE {
   works: works, firstYear: firstYear, lastYear: lastYear,
-  collaborators: collaborators, closeCollaborators: closeCollaborators,
-  followers: COUNT { (r)<-[:FOLLOWS]-(:User) },
-  topics: COUNT { MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic) RETURN DISTINCT t },
+  collaborators: """
+        + collaborators
+        + """, closeCollaborators: """
+        + close
+        + """,
+  followers: COUNT { (owner)<-[:FOLLOWS]-(:User) },
+  topics: """
+        + topics
+        + """,
   affiliations: COLLECT {
-    MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution)
+    MATCH (owner)-[a:AFFILIATED_WITH]->(i:Institution)
     RETURN {id: i.id, name: i.name, rorId: i.rorId, works: a.works,
             firstYear: a.firstYear, lastYear: a.lastYear} AS inst
     ORDER BY a.lastYear DESC, a.works DESC, i.name
   }
-} END AS stats
+} END"""
+    )
+
+
+FETCH_RESEARCHER_STATS: LiteralString = (
+    """
+UNWIND $keys AS key
+OPTIONAL MATCH (owner:Researcher {id: key})
 """
+    + WORKS_SPAN_OF_OWNER
+    + """
+CALL (owner) {
+  WITH owner WHERE owner IS NOT NULL
+  MATCH (owner)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
+  WITH c, count(*) AS shared
+  RETURN count(c) AS collaborators,
+         count(CASE WHEN shared >= $closeMin THEN 1 END) AS closeCollaborators
+}
+RETURN key, """
+    + stats_of_owner(
+        "collaborators",
+        "closeCollaborators",
+        "COUNT { MATCH (owner)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic) RETURN DISTINCT t }",
+    )
+    + """ AS stats
+"""
+)
 
 
 class AuthorDetail(Enum):
@@ -217,37 +246,46 @@ RETURN k.id AS id, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS t
 
 
 # Ranked lists carry complete topic and researcher maps: no second lookup, no second wave.
-FETCH_TOPIC_SHARES: LiteralString = (
-    """
-UNWIND $keys AS k
-OPTIONAL MATCH (r:Researcher {id: k.id})
-CALL (r, k) {
-  OPTIONAL MATCH (r)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic)
+# `shares`: every topic of `owner`'s works with their number, most first (binds `t`).
+TOPIC_RANKING_OF_OWNER: LiteralString = (
+    """CALL (owner) {
+  OPTIONAL MATCH (owner)-[:AUTHORED]->(:Paper)-[:IN_TOPIC]->(t:Topic)
   WITH t, count(*) AS works WHERE t IS NOT NULL
   ORDER BY works DESC, t.code
   RETURN collect({works: works, topic: t {"""
     + TOPIC_FIELDS
     + """}}) AS shares
-}
+}"""
+)
+
+FETCH_TOPIC_SHARES: LiteralString = (
+    """
+UNWIND $keys AS k
+OPTIONAL MATCH (owner:Researcher {id: k.id})
+"""
+    + TOPIC_RANKING_OF_OWNER
+    + """
 RETURN k.id AS id, shares[..k.first] AS shares
 """
 )
 
-FETCH_COLLABORATORS: LiteralString = (
-    """
-UNWIND $keys AS k
-OPTIONAL MATCH (owner:Researcher {id: k.id})
-CALL (owner, k) {
+# `collaborators`: the first `k.first` co-authors of `owner` sharing at least `k.minShared`
+# works, ranked, each with the complete researcher map (only the page's co-authors get their
+# claimant looked up); `collaboratorsCount` and `closeCount` (>= $closeMin) over everyone.
+COLLABORATOR_RANKING_OF_OWNER: LiteralString = (
+    """CALL (owner, k) {
   OPTIONAL MATCH (owner)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Researcher)
   WITH k, c, count(p) AS shared, min(p.year) AS firstYear, max(p.year) AS lastYear
-  WHERE c IS NOT NULL AND shared >= k.minShared
-  WITH k, c, shared, firstYear, lastYear ORDER BY shared DESC, lastYear DESC
-  WITH k, collect({c: c, shared: shared, firstYear: firstYear, lastYear: lastYear}) AS byCount
+  ORDER BY shared DESC, lastYear DESC
+  // One row even without co-authors: collect() skips the null row of the OPTIONAL MATCH.
+  WITH k, collect(CASE WHEN c IS NOT NULL THEN
+    {c: c, shared: shared, firstYear: firstYear, lastYear: lastYear} END) AS everyone
+  WITH k, everyone, [x IN everyone WHERE x.shared >= k.minShared] AS byCount
   // Names break ties only among the rows that can reach the page: the first `first` rows by
   // (shared, lastYear), and the rows after them that tie with the last one. Only their names
   // are read (a prolific researcher has over a thousand co-authors): half the query's time.
-  WITH k, byCount, byCount[k.first - 1] AS last
-  WITH k, byCount[..k.first + size([x IN byCount[k.first..]
+  WITH k, everyone, byCount, byCount[k.first - 1] AS last
+  WITH k, everyone, byCount[..k.first + size([x IN byCount[k.first..]
     WHERE x.shared = last.shared
       AND (x.lastYear = last.lastYear OR x.lastYear IS NULL AND last.lastYear IS NULL)])]
     AS candidates
@@ -256,17 +294,29 @@ CALL (owner, k) {
     WITH x ORDER BY x.shared DESC, x.lastYear DESC, x.c.name, x.c.id
     RETURN collect(x) AS ranked
   }
-  // Only the page's co-authors get the full mention (with their claimant).
-  UNWIND range(0, size(ranked[..k.first]) - 1) AS rank
-  WITH rank, ranked[rank] AS row, ranked[rank].c AS r
-  """
+  CALL (k, ranked) {
+    UNWIND range(0, size(ranked[..k.first]) - 1) AS rank
+    WITH rank, ranked[rank] AS row, ranked[rank].c AS r
+    """
     + CLAIMANT_MATCH
     + """
-  RETURN collect({rank: rank, shared: row.shared, firstYear: row.firstYear,
-                  lastYear: row.lastYear, researcher: {"""
+    RETURN collect({rank: rank, shared: row.shared, firstYear: row.firstYear,
+                    lastYear: row.lastYear, researcher: {"""
     + RESEARCHER_FIELDS
     + """}}) AS collaborators
-}
+  }
+  RETURN size(everyone) AS collaboratorsCount,
+         size([x IN everyone WHERE x.shared >= $closeMin]) AS closeCount, collaborators
+}"""
+)
+
+FETCH_COLLABORATORS: LiteralString = (
+    """
+UNWIND $keys AS k
+OPTIONAL MATCH (owner:Researcher {id: k.id})
+"""
+    + COLLABORATOR_RANKING_OF_OWNER
+    + """
 RETURN k.id AS id, collaborators
 """
 )
@@ -294,10 +344,10 @@ async def fetch_researcher_stats(
         FETCH_RESEARCHER_STATS,
         {"keys": list(ids), "closeMin": CLOSE_COLLABORATOR_MIN_SHARED},
     )
-    return [_stats(r["stats"]) if r["stats"] is not None else None for r in records]
+    return [stats_from_map(r["stats"]) if r["stats"] is not None else None for r in records]
 
 
-def _stats(row: dict[str, Any]) -> ResearcherStats:
+def stats_from_map(row: dict[str, Any]) -> ResearcherStats:
     return ResearcherStats(
         works_count=row["works"],
         followers_count=row["followers"],
@@ -392,10 +442,12 @@ async def fetch_topic_shares(
     records = await reader.read(
         FETCH_TOPIC_SHARES, {"keys": [{"id": rid, "first": first} for rid, first in keys]}
     )
-    return [
-        tuple(TopicShare(topic_from_map(s["topic"]), s["works"]) for s in r["shares"])
-        for r in records
-    ]
+    return [topic_shares_from_rows(r["shares"]) for r in records]
+
+
+def topic_shares_from_rows(rows: Sequence[dict[str, Any]]) -> tuple[TopicShare, ...]:
+    """What TOPIC_RANKING_OF_OWNER returns, as `TopicShare` values."""
+    return tuple(TopicShare(topic_from_map(s["topic"]), s["works"]) for s in rows)
 
 
 async def fetch_collaborators(
@@ -403,17 +455,22 @@ async def fetch_collaborators(
 ) -> list[tuple[Collaborator, ...]]:
     records = await reader.read(
         FETCH_COLLABORATORS,
-        {"keys": [{"id": rid, "first": first, "minShared": m} for rid, first, m in keys]},
+        {
+            "keys": [{"id": rid, "first": first, "minShared": m} for rid, first, m in keys],
+            "closeMin": CLOSE_COLLABORATOR_MIN_SHARED,
+        },
     )
-    return [
-        tuple(
-            Collaborator(
-                researcher_from_map(c["researcher"]), c["shared"], c["firstYear"], c["lastYear"]
-            )
-            for c in sorted(r["collaborators"], key=_by_rank)
+    return [collaborators_from_rows(r["collaborators"]) for r in records]
+
+
+def collaborators_from_rows(rows: Sequence[dict[str, Any]]) -> tuple[Collaborator, ...]:
+    """What COLLABORATOR_RANKING_OF_OWNER returns, as `Collaborator` values in rank order."""
+    return tuple(
+        Collaborator(
+            researcher_from_map(c["researcher"]), c["shared"], c["firstYear"], c["lastYear"]
         )
-        for r in records
-    ]
+        for c in sorted(rows, key=_by_rank)
+    )
 
 
 def _by_rank(row: dict[str, Any]) -> int:

@@ -9,6 +9,7 @@ look-ahead. That is the N+1 baseline the DataLoaders are measured against.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from graphdb.papers import (
     fetch_paper_topics,
     fetch_papers_by_arxiv_ids,
 )
+from graphdb.profiles import Profile, ProfileRequest, fetch_profiles
 from graphdb.researchers import (
     Collaborator,
     ResearcherStats,
@@ -87,6 +89,30 @@ def then(value: MaybeAwaitable[V], step: Callable[[V], R]) -> MaybeAwaitable[R]:
     return step(value)
 
 
+def answer_from(
+    loader: DataLoader[K, V], key: K, source: Awaitable[R], part: Callable[[R], V]
+) -> asyncio.Future[V]:
+    """Let `loader` answer `key` with `part` of a load already on its way (look-ahead).
+
+    The answer goes in the loader's cache, so a later `load(key)` waits for `source` instead
+    of querying again; an error of `source` is the answer's error.
+    """
+    origin = asyncio.ensure_future(source)
+    answer: asyncio.Future[V] = origin.get_loop().create_future()
+
+    def settle(done: asyncio.Future[R]) -> None:
+        if done.cancelled():
+            answer.cancel()
+        elif (error := done.exception()) is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(part(done.result()))
+
+    origin.add_done_callback(settle)
+    loader.cache_map.set(key, answer)
+    return answer
+
+
 @dataclass(frozen=True, slots=True)
 class Loaders:
     caching: bool  # False: the N+1 baseline (no batching, no per-request cache, no look-ahead)
@@ -95,6 +121,7 @@ class Loaders:
     works: DataLoader[WorksRequest, WorksPage]
     topic_shares: DataLoader[tuple[str, int], tuple[TopicShare, ...]]
     collaborators: DataLoader[tuple[str, int, int], tuple[Collaborator, ...]]
+    profile: DataLoader[ProfileRequest, Profile]  # the three above in one query
     paper: DataLoader[str, Paper | None]
     authorships: DataLoader[str, tuple[Authorship, ...]]
     paper_topics: DataLoader[str, tuple[PaperTopic, ...]]
@@ -124,6 +151,7 @@ def create_loaders(reader: GraphReader, *, batching: bool = True) -> Loaders:
         works=loader(fetch_works_pages),
         topic_shares=loader(fetch_topic_shares),
         collaborators=loader(fetch_collaborators),
+        profile=loader(fetch_profiles),
         paper=loader(fetch_papers_by_arxiv_ids),
         authorships=loader(fetch_authorships),
         paper_topics=loader(fetch_paper_topics),

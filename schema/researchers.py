@@ -15,14 +15,17 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graphdb.mentions import Mention
 from graphdb.mentions import Researcher as ResearcherRow
-from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED
+from graphdb.profiles import Profile, ProfileRequest
+from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED, TopicShare
+from graphdb.researchers import Collaborator as CollaboratorRow
+from graphdb.researchers import ResearcherStats as ResearcherStatsRow
 from resolvers.accounts import is_following
 from resolvers.context import Info
 from resolvers.errors import UserFacingError
 from resolvers.graphs import load_slice, neighbourhood_key
 from resolvers.graphslice import NodeKind
 from resolvers.ids import Kind, global_id
-from resolvers.loaders import MaybeAwaitable, load_now, then
+from resolvers.loaders import MaybeAwaitable, answer_from, load_now, then
 from resolvers.pagination import keyset_cursor, offset_cursor
 from resolvers.researchers import (
     collaborators_key,
@@ -317,17 +320,22 @@ def look_ahead(info: Info, key: str) -> None:
     two. Each key is built by the function the field's resolver uses, with the field's own
     defaults, so the resolver finds its load in the request's cache. An argument the key
     cannot be built from (out of range, a bad cursor) is left for the resolver to report.
+    When the stats and one topic and one collaborator ranking are all asked for, the three
+    come from one query (`graphdb.profiles`) that answers the three loaders.
     """
     loaders = info.context.loaders
     if not loaders.caching:  # the N+1 baseline has no cache to find the loads in
         return
     started: list[Awaitable[Any]] = []
+    stats = False
+    shares: list[tuple[str, int]] = []
+    ranked: list[tuple[str, int, int]] = []
     for field in subfields(info.selected_fields):
         # Variables arrive coerced; literals as written ("10", "OLDEST"): read like GraphQL.
         args = {**_defaults().get(field.name, {}), **field.arguments}
         try:
             if field.name in STATS_FIELDS:
-                started.append(loaders.stats.load(key))
+                stats = True
             elif field.name == "works":
                 oldest = WorksOrder(getattr(args["orderBy"], "value", args["orderBy"]))
                 request = works_request(
@@ -340,20 +348,40 @@ def look_ahead(info: Info, key: str) -> None:
                 )
                 started.append(loaders.works.load(request))
             elif field.name == "topics":
-                shares = topic_shares_key(info, key, int(args["first"]))
-                started.append(loaders.topic_shares.load(shares))
+                shares.append(topic_shares_key(info, key, int(args["first"])))
             elif field.name == "closeCollaborators":
                 first, least = int(args["first"]), int(args["minSharedWorks"])
-                started.append(
-                    loaders.collaborators.load(collaborators_key(info, key, first, least))
-                )
+                ranked.append(collaborators_key(info, key, first, least))
             elif field.name == "context":
                 hood = neighbourhood_key(info, key, int(args["depth"]), int(args["limit"]))
                 started.append(loaders.neighbourhood.load(hood))
         except (UserFacingError, TypeError, ValueError):
             continue
+    if stats and len(set(shares)) == 1 and len(set(ranked)) == 1:
+        (_, topics_first), (_, first, least) = shares[0], ranked[0]
+        profile = loaders.profile.load(ProfileRequest(key, topics_first, first, least))
+        started.append(answer_from(loaders.stats, key, profile, _profile_stats))
+        started.append(answer_from(loaders.topic_shares, shares[0], profile, _profile_shares))
+        started.append(answer_from(loaders.collaborators, ranked[0], profile, _profile_ranking))
+    else:
+        if stats:
+            started.append(loaders.stats.load(key))
+        started.extend(loaders.topic_shares.load(k) for k in shares)
+        started.extend(loaders.collaborators.load(k) for k in ranked)
     for load in started:
         asyncio.ensure_future(load).add_done_callback(_observe)
+
+
+def _profile_stats(profile: Profile) -> ResearcherStatsRow | None:
+    return profile.stats
+
+
+def _profile_shares(profile: Profile) -> tuple[TopicShare, ...]:
+    return profile.topic_shares
+
+
+def _profile_ranking(profile: Profile) -> tuple[CollaboratorRow, ...]:
+    return profile.collaborators
 
 
 @cache

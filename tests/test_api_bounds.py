@@ -159,6 +159,10 @@ def test_works_pages_bring_authors_and_topics_along(
     assert papers[0]["authors"][0]["name"] == "Ada Lovelace"
 
 
+COUNTS = """
+fragment Counts on Researcher { worksCount collaboratorsCount topicsCount trust { score } }"""
+
+
 def test_a_researchers_fields_load_beside_the_researcher(
     prolific_graph: Driver, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -177,21 +181,22 @@ def test_a_researchers_fields_load_beside_the_researcher(
         return await run(self, cypher, parameters, routing)
 
     monkeypatch.setattr(GraphReader, "_run", recording_run)
-    query = """query($id: ID!, $n: Int!, $order: WorksOrder!) { researcher(id: $id) {
+    query = (
+        """query($id: ID!, $n: Int!, $order: WorksOrder!) { researcher(id: $id) {
       ...Counts
       topics { worksCount }
       closeCollaborators(first: 3, minSharedWorks: 2) { sharedWorksCount }
       works(first: $n, orderBy: $order) { edges { node { arxivId authors { name } } } }
       context(depth: 2, limit: 30) { nodes { id } }
-    } }
-    fragment Counts on Researcher { worksCount trust { score } }"""
+    } }"""
+        + COUNTS
+    )
     body = post(client, query, id=ada, n=7, order="OLDEST")
     assert "errors" not in body, body
+    # Stats, topic ranking and collaborator ranking all asked for: one query for the three.
     assert body["extensions"]["neo4j"]["queries"] == {
         "fetch_researchers": 1,
-        "fetch_researcher_stats": 1,
-        "fetch_topic_shares": 1,
-        "fetch_collaborators": 1,
+        "fetch_profiles": 1,
         "fetch_works_pages": 1,
         "fetch_neighbourhoods": 1,
     }
@@ -200,6 +205,22 @@ def test_a_researchers_fields_load_beside_the_researcher(
     assert set(started[: started.index("fetch_researchers")]) == set(
         body["extensions"]["neo4j"]["queries"]
     ) - {"fetch_researchers"}
+    # The same answers as the three loaders give on their own, each with its own query.
+    alone = [
+        post(client, "query($id: ID!) { researcher(id: $id) { ...Counts } }" + COUNTS, id=ada),
+        post(client, "query($id: ID!) { researcher(id: $id) { topics { worksCount } } }", id=ada),
+        post(
+            client,
+            "query($id: ID!) { researcher(id: $id) { closeCollaborators(first: 3, "
+            "minSharedWorks: 2) { sharedWorksCount } } }",
+            id=ada,
+        ),
+    ]
+    merged = {}
+    for part in alone:
+        assert len(part["extensions"]["neo4j"]["queries"]) == 2  # the lookup and its own
+        merged.update(part["data"]["researcher"])
+    assert {k: body["data"]["researcher"][k] for k in merged} == merged
     # Nobody there: null and no error, whatever was looked ahead for.
     missing = post(client, query, id="Researcher:r-0000000000000000", n=7, order="NEWEST")
     assert missing["data"] == {"researcher": None} and "errors" not in missing
