@@ -189,12 +189,7 @@ async def fetch_neighbourhoods(
                 center_id=record["id"],
                 center_name=record["name"],
                 papers=tuple(map(PaperCandidate._make, record["papers"])),
-                researchers=tuple(
-                    ResearcherCandidate(
-                        id, name, shared, signed, tuple(slots), _pairs(affiliations)
-                    )
-                    for id, name, shared, signed, slots, affiliations in record["researchers"]
-                ),
+                researchers=tuple(map(_researcher, record["researchers"])),
                 topics=tuple(map(TopicCandidate._make, record["topics"])),
                 institutions=tuple(map(InstitutionCandidate._make, record["institutions"])),
                 totals=tuple(record["totals"]),

@@ -210,7 +210,8 @@ def works_query(oldest_first: bool, authors: AuthorDetail, with_topics: bool) ->
         """
 UNWIND $keys AS k
 OPTIONAL MATCH (owner:Researcher {id: k.id})
-CALL (owner, k) {
+// OPTIONAL: a key without works (or without a researcher) keeps its row, and its empty page.
+OPTIONAL CALL (owner, k) {
   MATCH (owner)-[:AUTHORED]->(p:Paper)
   WITH p, coalesce(toString(p.firstSubmitted), '') + '|' + p.arxivId AS sortKey
   WHERE k.after IS NULL OR sortKey """
@@ -225,9 +226,10 @@ WITH k, p, sortKey, """
         + """ AS authorships, """
         + (TOPIC_NODES_OF_P if with_topics else "null")
         + """ AS topics
-WITH k, collect({sortKey: sortKey, authorships: authorships, topics: topics, paper: p {"""
+WITH k, collect(CASE WHEN p IS NOT NULL THEN
+  {sortKey: sortKey, authorships: authorships, topics: topics, paper: p {"""
         + PAPER_FIELDS
-        + """}}) AS rows
+        + """}} END) AS rows
 RETURN k.id AS id, COUNT { (:Researcher {id: k.id})-[:AUTHORED]->(:Paper) } AS total,
   [row IN rows | {sortKey: row.sortKey, paper: row.paper, authorships: """
         + author_ids

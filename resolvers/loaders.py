@@ -101,6 +101,8 @@ def answer_from(
     answer: asyncio.Future[V] = origin.get_loop().create_future()
 
     def settle(done: asyncio.Future[R]) -> None:
+        if answer.done():  # cancelled with the resolver that waited for it
+            return
         if done.cancelled():
             answer.cancel()
         elif (error := done.exception()) is not None:

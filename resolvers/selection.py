@@ -30,10 +30,22 @@ def selects_any(fields: Iterable[Selection], paths: Sequence[Sequence[str]]) -> 
 
 
 def subfields(fields: Iterable[Selection]) -> Iterator[SelectedField]:
-    """The fields selected directly under `fields` (`info.selected_fields`), fragments included."""
+    """The fields selected directly under `fields` (`info.selected_fields`), fragments included.
+
+    Selections turned off by `@skip(if: true)` or `@include(if: false)` are left out, as
+    GraphQL execution leaves them out.
+    """
     for field in fields:
         for selection in field.selections:
+            if not _included(selection):
+                continue
             if isinstance(selection, SelectedField):
                 yield selection
             else:
                 yield from subfields([selection])
+
+
+def _included(selection: Selection) -> bool:
+    directives = selection.directives
+    skip, include = directives.get("skip", {}), directives.get("include", {})
+    return not skip.get("if", False) and include.get("if", True) is not False

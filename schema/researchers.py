@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 from strawberry.types.base import get_object_definition
+from strawberry.types.nodes import SelectedField
 from strawberry.utils.await_maybe import await_maybe
 from strawberry.utils.str_converters import to_camel_case
 
@@ -330,7 +331,13 @@ def look_ahead(info: Info, key: str) -> None:
     stats = False
     shares: list[tuple[str, int]] = []
     ranked: list[tuple[str, int, int]] = []
-    for field in subfields(info.selected_fields):
+    # One entry per response key: a field selected twice (directly and in a fragment) is one
+    # field to GraphQL, its selections merged, and the resolver builds its key from them all.
+    merged: dict[str, list[SelectedField]] = {}
+    for selected in subfields(info.selected_fields):
+        merged.setdefault(selected.alias or selected.name, []).append(selected)
+    for same in merged.values():
+        field = same[0]
         # Variables arrive coerced; literals as written ("10", "OLDEST"): read like GraphQL.
         args = {**_defaults().get(field.name, {}), **field.arguments}
         try:
@@ -340,7 +347,7 @@ def look_ahead(info: Info, key: str) -> None:
                 oldest = WorksOrder(getattr(args["orderBy"], "value", args["orderBy"]))
                 request = works_request(
                     info,
-                    [field],
+                    same,
                     key,
                     int(args["first"]),
                     args["after"],

@@ -160,11 +160,17 @@ def test_works_pages_bring_authors_and_topics_along(
 
 
 COUNTS = """
-fragment Counts on Researcher { worksCount collaboratorsCount topicsCount trust { score } }"""
+fragment Counts on Researcher {
+  worksCount followersCount collaboratorsCount closeCollaboratorsCount topicsCount
+  firstYear lastYear affiliation { name } trust { score }
+}"""
 
 
 def test_a_researchers_fields_load_beside_the_researcher(
-    prolific_graph: Driver, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    prolific_graph: Driver,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Look-ahead at `Query.researcher`: one wave, each loader once, defaults or not."""
     ada = researcher_id(prolific_graph, "Ada Lovelace")
@@ -224,9 +230,37 @@ def test_a_researchers_fields_load_beside_the_researcher(
     # Nobody there: null and no error, whatever was looked ahead for.
     missing = post(client, query, id="Researcher:r-0000000000000000", n=7, order="NEWEST")
     assert missing["data"] == {"researcher": None} and "errors" not in missing
-    # An argument out of range is still the resolver's precise error.
+    # An argument out of range is still the resolver's precise error, and the loads its
+    # failure cancels end quietly.
     wrong = post(client, query, id=ada, n=1000, order="NEWEST")
     assert wrong["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+    assert "InvalidStateError" not in caplog.text and "never retrieved" not in caplog.text
+
+
+def test_look_ahead_follows_what_graphql_executes(
+    prolific_graph: Driver, client: TestClient
+) -> None:
+    """Merged fields, skipped fields, and a missing researcher beside a real one."""
+    ada = researcher_id(prolific_graph, "Ada Lovelace")
+    twice = """query($id: ID!) { researcher(id: $id) {
+      works(first: 5) { edges { node { authors { name } } } } ...More
+      context(limit: 30) @include(if: false) { truncated }
+      topics @skip(if: true) { worksCount }
+    } }
+    fragment More on Researcher { works(first: 5) { edges { node { topics { code } } } } }"""
+    body = post(client, twice, id=ada)
+    assert "errors" not in body, body
+    assert body["extensions"]["neo4j"]["queries"] == {
+        "fetch_researchers": 1,
+        "fetch_works_pages": 1,
+    }
+    both = """query($a: ID!, $b: ID!) {
+      a: researcher(id: $a) { works { totalCount } }
+      b: researcher(id: $b) { works { totalCount } }
+    }"""
+    body = post(client, both, a="Researcher:r-0000000000000000", b=ada)
+    assert "errors" not in body, body
+    assert body["data"] == {"a": None, "b": {"works": {"totalCount": 120}}}
 
 
 def test_without_dataloaders_round_trips_grow_with_results(

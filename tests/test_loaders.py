@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from typing import Any
 
 import pytest
 from strawberry.dataloader import DataLoader
 
-from resolvers.loaders import load_now, then
+from resolvers.loaders import answer_from, load_now, then
 from schema.extensions import build_extensions
 from scholargraph.settings import load_settings
 
@@ -84,3 +85,32 @@ def test_limit_rules_are_the_same_classes_on_every_request() -> None:
     first = rules()
     assert len(first) == 2
     assert first == rules()
+
+
+async def _never(keys: list[str]) -> list[int]:
+    raise AssertionError("answered from the cache, never loaded")
+
+
+def test_the_answer_is_the_part_and_errors_and_cancellations_stay_quiet() -> None:
+    async def scenario() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        problems: list[Any] = []
+        loop.set_exception_handler(lambda _, context: problems.append(context))
+        loader: DataLoader[str, int] = DataLoader(load_fn=_never)
+        source: asyncio.Future[dict[str, int]] = loop.create_future()
+        answer_from(loader, "a", source, lambda row: row["a"])
+        cancelled = answer_from(loader, "b", source, lambda row: row["b"])
+        cancelled.cancel()  # its resolver was cancelled (a sibling field failed)
+        source.set_result({"a": 1, "b": 2})
+        value = await loader.load("a")
+        await asyncio.sleep(0)
+        failing: asyncio.Future[dict[str, int]] = loop.create_future()
+        error = answer_from(loader, "c", failing, lambda row: row["c"])
+        failing.set_exception(RuntimeError("timeout"))
+        await asyncio.sleep(0)
+        return [value, problems, type(error.exception())]
+
+    value, problems, error = asyncio.run(scenario())
+    assert value == 1
+    assert problems == []  # no InvalidStateError from setting a cancelled answer
+    assert error is RuntimeError

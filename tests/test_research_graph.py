@@ -67,11 +67,12 @@ def expected_slice(driver: Driver, center: str, depth: int, limit: int) -> dict[
     for paper, who in signers.items():
         for r in who - {center}:
             people[r] += 1.0 if paper in own else 0.25
+    # "Per slice paper": a paper counts once for a topic, and for a shared work.
     topics: dict[str, float] = defaultdict(float)
     topic_names = {}
-    for t in row["topics"]:
-        topics[t["code"]] += 1.0 if t["paper"] in own else 0.5
-        topic_names[t["code"]] = t["name"] or t["code"]
+    for paper, code, name in {(t["paper"], t["code"], t["name"]) for t in row["topics"]}:
+        topics[code] += 1.0 if paper in own else 0.5
+        topic_names[code] = name or code
     institutions: dict[str, float] = defaultdict(float)
     institution_names = {}
     for f in row["affiliations"]:
@@ -125,9 +126,9 @@ def expected_slice(driver: Driver, center: str, depth: int, limit: int) -> dict[
         if edge[0] in kept and edge[1] in kept:
             edges.add(edge)
     shared: dict[str, int] = defaultdict(int)
-    for a in row["authors"]:
-        if a["paper"] in own and a["id"] != center:
-            shared[a["id"]] += 1
+    for paper, person in {(a["paper"], a["id"]) for a in row["authors"]}:
+        if paper in own and person != center:
+            shared[person] += 1
     for r, n in shared.items():
         if f"Researcher:{r}" in kept:
             edges.add((f"Researcher:{center}", f"Researcher:{r}", "COLLABORATES_WITH", float(n)))
