@@ -43,11 +43,7 @@ sys.path.insert(0, str(ROOT))
 from graphdb.connection import ConnectionInfo, open_driver  # noqa: E402
 from graphdb.graphslice import (  # noqa: E402
     MAX_OWN_PAPERS,
-    InstitutionCandidate,
-    Neighbourhood,
-    PaperCandidate,
-    ResearcherCandidate,
-    TopicCandidate,
+    neighbourhood_from_lists,
 )
 from graphdb.migrations import apply_migrations  # noqa: E402
 from resolvers.graphslice import build_slice  # noqa: E402
@@ -307,20 +303,17 @@ def handwritten_call(driver: Any, rid: str) -> dict[str, Any]:
         HANDWRITTEN, id=rid, maxOwn=MAX_OWN_PAPERS, places=CONTEXT_LIMIT - 1
     ).records[0]
     row: dict[str, Any] = record.data()
-    hood = Neighbourhood(
-        center_id=row["id"],
-        center_name=row["name"],
-        # Lists into named tuples, as the API's neighbourhood query does.
-        papers=tuple(map(PaperCandidate._make, row["hoodPapers"])),
-        researchers=tuple(
-            ResearcherCandidate(i, name, shared, signed, tuple(slots), tuple(map(tuple, affs)))
-            for i, name, shared, signed, slots, affs in row["hoodPeople"]
-        ),
-        topics=tuple(map(TopicCandidate._make, row["hoodTopics"])),
-        institutions=tuple(map(InstitutionCandidate._make, row["hoodInstitutions"])),
-        totals=tuple(row["hoodTotals"]),
-        center_slots=tuple(row["hoodCenterSlots"] or ()),
-        center_affiliations=tuple((i, w) for i, w in row["hoodCenterAffiliations"]),
+    # Lists into named tuples, as the API's neighbourhood query does.
+    hood = neighbourhood_from_lists(
+        row["id"],
+        row["name"],
+        row["hoodPapers"],
+        row["hoodPeople"],
+        row["hoodTopics"],
+        row["hoodInstitutions"],
+        row["hoodTotals"],
+        row["hoodCenterSlots"],
+        row["hoodCenterAffiliations"],
     )
     row["context"] = build_slice(hood, CONTEXT_LIMIT)
     return row

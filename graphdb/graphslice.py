@@ -26,7 +26,8 @@ PAPERS_PER_RING_RESEARCHER = 8
 
 
 # Named tuples built straight from the list rows of the query (no keys on the wire). `slots`
-# are positions in the slice's paper list: the centre's own works first, then the ring's.
+# are positions in the slice's paper list (the centre's own works first, then the ring's), the
+# Bolt lists read as they are.
 class PaperCandidate(NamedTuple):
     slot: int
     arxiv_id: str
@@ -41,7 +42,7 @@ class ResearcherCandidate(NamedTuple):
     name: str
     shared: int  # the centre's slice works they signed
     signed: int  # all slice works they signed
-    slots: tuple[int, ...]
+    slots: list[int]
     affiliations: tuple[tuple[str, int], ...]  # (institution id, works)
 
 
@@ -50,7 +51,7 @@ class TopicCandidate(NamedTuple):
     name: str
     own: int  # the centre's slice works filed under it
     others: int
-    slots: list[int]  # a Bolt list, read as is
+    slots: list[int]
 
 
 class InstitutionCandidate(NamedTuple):
@@ -179,30 +180,52 @@ async def fetch_neighbourhoods(
             "perRing": PAPERS_PER_RING_RESEARCHER,
         },
     )
-    result: list[Neighbourhood | None] = []
-    for record in records:
-        if record["name"] is None:
-            result.append(None)
-            continue
-        result.append(
-            Neighbourhood(
-                center_id=record["id"],
-                center_name=record["name"],
-                papers=tuple(map(PaperCandidate._make, record["papers"])),
-                researchers=tuple(map(_researcher, record["researchers"])),
-                topics=tuple(map(TopicCandidate._make, record["topics"])),
-                institutions=tuple(map(InstitutionCandidate._make, record["institutions"])),
-                totals=tuple(record["totals"]),
-                center_slots=tuple(record["centerSlots"] or ()),
-                center_affiliations=_pairs(record["centerAffiliations"]),
-            )
+    return [
+        None
+        if record["name"] is None
+        else neighbourhood_from_lists(
+            record["id"],
+            record["name"],
+            record["papers"],
+            record["researchers"],
+            record["topics"],
+            record["institutions"],
+            record["totals"],
+            record["centerSlots"],
+            record["centerAffiliations"],
         )
-    return result
+        for record in records
+    ]
+
+
+def neighbourhood_from_lists(
+    center_id: str,
+    center_name: str,
+    papers: list[list[Any]],
+    researchers: list[list[Any]],
+    topics: list[list[Any]],
+    institutions: list[list[Any]],
+    totals: list[int],
+    center_slots: list[int] | None,
+    center_affiliations: list[list[Any]],
+) -> Neighbourhood:
+    """A `Neighbourhood` from the list rows FETCH_NEIGHBOURHOODS returns (the bench's too)."""
+    return Neighbourhood(
+        center_id=center_id,
+        center_name=center_name,
+        papers=tuple(map(PaperCandidate._make, papers)),
+        researchers=tuple(map(_researcher, researchers)),
+        topics=tuple(map(TopicCandidate._make, topics)),
+        institutions=tuple(map(InstitutionCandidate._make, institutions)),
+        totals=(totals[0], totals[1], totals[2], totals[3]),
+        center_slots=tuple(center_slots or ()),
+        center_affiliations=_pairs(center_affiliations),
+    )
 
 
 def _researcher(row: list[Any]) -> ResearcherCandidate:
     key, name, shared, signed, slots, affiliations = row
-    return ResearcherCandidate(key, name, shared, signed, tuple(slots), _pairs(affiliations))
+    return ResearcherCandidate(key, name, shared, signed, slots, _pairs(affiliations))
 
 
 def _pairs(rows: list[list[Any]]) -> tuple[tuple[str, int], ...]:

@@ -16,10 +16,8 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graphdb.mentions import Mention
 from graphdb.mentions import Researcher as ResearcherRow
-from graphdb.profiles import Profile, ProfileRequest
-from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED, TopicShare
-from graphdb.researchers import Collaborator as CollaboratorRow
-from graphdb.researchers import ResearcherStats as ResearcherStatsRow
+from graphdb.profiles import ProfileRequest
+from graphdb.researchers import CLOSE_COLLABORATOR_MIN_SHARED
 from resolvers.accounts import is_following
 from resolvers.context import Info
 from resolvers.errors import UserFacingError
@@ -367,9 +365,13 @@ def look_ahead(info: Info, key: str) -> None:
     if stats and len(set(shares)) == 1 and len(set(ranked)) == 1:
         (_, topics_first), (_, first, least) = shares[0], ranked[0]
         profile = loaders.profile.load(ProfileRequest(key, topics_first, first, least))
-        started.append(answer_from(loaders.stats, key, profile, _profile_stats))
-        started.append(answer_from(loaders.topic_shares, shares[0], profile, _profile_shares))
-        started.append(answer_from(loaders.collaborators, ranked[0], profile, _profile_ranking))
+        started.append(answer_from(loaders.stats, key, profile, lambda p: p.stats))
+        started.append(
+            answer_from(loaders.topic_shares, shares[0], profile, lambda p: p.topic_shares)
+        )
+        started.append(
+            answer_from(loaders.collaborators, ranked[0], profile, lambda p: p.collaborators)
+        )
     else:
         if stats:
             started.append(loaders.stats.load(key))
@@ -377,18 +379,6 @@ def look_ahead(info: Info, key: str) -> None:
         started.extend(loaders.collaborators.load(k) for k in ranked)
     for load in started:
         asyncio.ensure_future(load).add_done_callback(_observe)
-
-
-def _profile_stats(profile: Profile) -> ResearcherStatsRow | None:
-    return profile.stats
-
-
-def _profile_shares(profile: Profile) -> tuple[TopicShare, ...]:
-    return profile.topic_shares
-
-
-def _profile_ranking(profile: Profile) -> tuple[CollaboratorRow, ...]:
-    return profile.collaborators
 
 
 @cache
