@@ -57,7 +57,8 @@ RETURN block ORDER BY block
 
 PENDING_IDS: LiteralString = """
 MATCH (r:PendingIdentity)
-RETURN r.id AS id LIMIT $limit
+WITH r LIMIT $limit
+RETURN collect(r.id) AS ids
 """
 
 UNMERGE_BLOCKS: LiteralString = """
@@ -110,7 +111,7 @@ WITH i,
        ELSE null
      END AS target
 WHERE target IS NOT NULL
-RETURN i.id AS aliasId, target AS targetId
+RETURN collect([i.id, target]) AS merges
 """
 
 # A researcher users act on (followed, claimed, ...) is never merged away.
@@ -203,7 +204,7 @@ def resolve_pending_identities(
             with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
                 for part in _chunks_of(blocks, chunk):
                     for alias_id, target_id in session.execute_read(
-                        _fetch, DECIDE_MERGES, {"blocks": part}
+                        _column, DECIDE_MERGES, {"blocks": part}
                     ):
                         merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
                         merges.write("\n")
@@ -214,7 +215,7 @@ def resolve_pending_identities(
         # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and
         # a crash leaves exactly the unfinished part.
         refreshed = 0
-        while part := [r[0] for r in session.execute_read(_fetch, PENDING_IDS, {"limit": chunk})]:
+        while part := session.execute_read(_column, PENDING_IDS, {"limit": chunk}):
             session.execute_write(
                 _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
             )
@@ -231,10 +232,12 @@ def _run(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, obj
     tx.run(query, parameters).consume()
 
 
-def _fetch(
+def _column(
     tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /
-) -> list[list[str]]:
-    return [[str(v) for v in record.values()] for record in tx.run(query, parameters)]
+) -> list[Any]:
+    """The list a query returns collected in its one record (a record per row costs more)."""
+    record = tx.run(query, parameters).single()
+    return list(record[0]) if record else []
 
 
 def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> int:

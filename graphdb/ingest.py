@@ -109,6 +109,7 @@ SET i.name = inst.name
 
 # One pass over the batch classifies each paper and writes the ones that changed; an unchanged
 # paper costs one index lookup. A stale copy (older than what the graph holds) is left alone.
+# The outcomes come back as one list of [arxivId, outcome] pairs.
 WRITE_PAPERS: LiteralString = """
 UNWIND $papers AS row
 MERGE (p:Paper {arxivId: row.arxivId})
@@ -127,7 +128,7 @@ CALL (p, row, outcome) {
       p.lastUpdated = date(row.props.lastUpdated),
       p.versionDates = [m IN row.props.versionDates | datetime({epochMillis: m})]
 }
-RETURN row.arxivId AS arxivId, outcome
+RETURN collect([row.arxivId, outcome]) AS outcomes
 """
 
 DETACH_PAPERS: LiteralString = """
@@ -212,10 +213,9 @@ def write_batch(
         for row in papers:
             latest[row["arxivId"]] = row
         rows = list(latest.values())
-        outcomes = {
-            record["arxivId"]: record["outcome"]
-            for record in tx.run(WRITE_PAPERS, papers=[_paper_parameters(r) for r in rows])
-        }
+        # One record holding every outcome: a record per paper costs the driver more.
+        result = tx.run(WRITE_PAPERS, papers=[_paper_parameters(r) for r in rows]).single()
+        outcomes: dict[str, str] = dict(result["outcomes"]) if result else {}
         changed = [r for r in rows if outcomes[r["arxivId"]] in ("created", "updated")]
         if changed:
             institutions: dict[str, InstitutionRow] = {}
