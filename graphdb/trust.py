@@ -150,7 +150,7 @@ MATCH (r:Researcher {id: rid})
 )
 
 # The order of a row of inputs after its researcher id, in `INPUT_ROWS_OF_R`.
-INPUT_COLUMNS = (
+INPUT_COLUMNS: tuple[LiteralString, ...] = (
     "works",
     "firstYear",
     "lastYear",
@@ -165,10 +165,9 @@ INPUT_COLUMNS = (
 INPUT_ROWS_OF_R: LiteralString = (
     "CALL (r) {\n"
     + TRUST_INPUTS_OF_R
-    + """}
-RETURN collect([id, works, firstYear, lastYear, collaborators, claimed, claimantSince,
-                orcidVerified]) AS rows
-"""
+    + "}\nRETURN collect([id, "
+    + ", ".join(INPUT_COLUMNS)
+    + "]) AS rows\n"
 )
 
 FETCH_TRUST_INPUT_ROWS: LiteralString = (
