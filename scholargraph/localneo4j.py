@@ -234,7 +234,7 @@ class LocalNeo4j:
         dist = ensure_distribution(self.cache_dir, self.version)
         for folder in ("conf", "data", "logs", "run", "import", "plugins"):
             (self.home / folder).mkdir(parents=True, exist_ok=True)
-        password = state.password if state else secrets.token_urlsafe(18)
+        password = state.password if state else new_password()
         bolt_port = _pick_port(state.bolt_port if state else self.preferred_ports[0])
         http_port = _pick_port(state.http_port if state else self.preferred_ports[1], {bolt_port})
         self._write_conf(bolt_port, http_port)
@@ -412,6 +412,16 @@ class LocalNeo4j:
                 text = path.read_text(errors="replace").splitlines()[-lines:]
                 chunks.append(f"--- {path} ---\n" + "\n".join(text))
         return "\n".join(chunks)
+
+
+def new_password() -> str:
+    """A random password for a new local server: 144 bits, hex digits only.
+
+    It is handed to `neo4j-admin dbms set-initial-password` on the command line, where a
+    URL-safe token starting with "-" (1 draw in 64) was read as an option: the tool printed its
+    usage and the first start failed.
+    """
+    return secrets.token_hex(18)
 
 
 def components(uri: str, user: str, password: str) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from neo4j import Driver
 
 from graphdb.connection import ConnectionInfo
-from scholargraph.localneo4j import LocalNeo4j, components
+from scholargraph.localneo4j import LocalNeo4j, components, new_password
 from scholargraph.settings import NEO4J_VERSION
 
 
@@ -36,3 +36,11 @@ def test_state_file_is_private(test_server: LocalNeo4j | None) -> None:
     if test_server is None:
         return
     assert test_server.state_file.stat().st_mode & 0o077 == 0
+
+
+def test_generated_passwords_are_never_read_as_options() -> None:
+    # The password goes on neo4j-admin's command line: one starting with "-" was taken for an
+    # option (seen as a failed first start once in a while).
+    passwords = {new_password() for _ in range(2000)}
+    assert len(passwords) == 2000
+    assert all(p.isalnum() and p.isascii() and len(p) >= 32 for p in passwords)
