@@ -141,14 +141,6 @@ RETURN r.id AS id, works, firstYear, lastYear, collaborators,
        coalesce(u.orcidVerified, false) AS orcidVerified
 """
 
-FETCH_TRUST_INPUTS: LiteralString = (
-    """
-UNWIND $ids AS rid
-MATCH (r:Researcher {id: rid})
-"""
-    + TRUST_INPUTS_OF_R
-)
-
 # The order of a row of inputs after its researcher id, in `INPUT_ROWS_OF_R`.
 INPUT_COLUMNS: tuple[LiteralString, ...] = (
     "works",
@@ -236,9 +228,8 @@ async def refresh_trust(reader: GraphReader, researcher_ids: Sequence[str]) -> N
     if not researcher_ids:
         return
     at = datetime.now(UTC)
-    records = await reader.read(FETCH_TRUST_INPUTS, {"ids": list(researcher_ids)})
-    rows = [[r["id"], *(r[column] for column in INPUT_COLUMNS)] for r in records]
-    await reader.write(STORE_TRUST, {"groups": _groups(rows, at), "at": at})
+    records = await reader.read(FETCH_TRUST_INPUT_ROWS, {"ids": list(researcher_ids)})
+    await reader.write(STORE_TRUST, {"groups": _groups(records[0]["rows"], at), "at": at})
 
 
 def refresh_trust_scores(
