@@ -247,11 +247,21 @@ def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, o
 
 @contextmanager
 def _spooled(session: Session, query: LiteralString) -> Iterator[IO[str]]:
-    """A query's single column, streamed from the server into a temporary file (JSON lines)."""
+    """A query's single column, streamed from the server into a temporary file (JSON lines).
+
+    Read in a managed transaction, so a Neo4j restart while it streams is retried like every
+    other step (the spool starts again from empty).
+    """
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        for record in session.run(query):
-            spool.write(json.dumps(record[0]))
-            spool.write("\n")
+
+        def fill(tx: ManagedTransaction) -> None:
+            spool.seek(0)
+            spool.truncate()
+            for record in tx.run(query):
+                spool.write(json.dumps(record[0]))
+                spool.write("\n")
+
+        session.execute_read(fill)
         yield spool
 
 
