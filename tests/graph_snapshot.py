@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from neo4j import Driver
@@ -49,8 +47,58 @@ def snapshot(driver: Driver) -> dict[str, Any]:
     return out
 
 
-def digest(driver: Driver) -> str:
-    return hashlib.sha256(json.dumps(snapshot(driver), sort_keys=True).encode()).hexdigest()
+def assert_same_graph(expected: dict[str, Any], actual: dict[str, Any]) -> None:
+    found = differences(expected, actual)
+    assert not found, "the graphs differ:\n" + "\n".join(found)
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any], limit: int = 8) -> list[str]:
+    """The first ways two snapshots differ, by entity and property, for an assertion message.
+
+    Empty when they are equal. A rare mismatch (say after a restart at an unlucky moment) can
+    then be diagnosed from the test's output alone.
+    """
+    found: list[str] = []
+    for kind in sorted(set(expected["counts"]) | set(actual["counts"])):
+        was, now = expected["counts"].get(kind), actual["counts"].get(kind)
+        if was != now:
+            found.append(f"count of {kind}: {was} != {now}")
+    for section in ("papers", "researchers", "others"):
+        before = {_key(entry): entry for entry in expected[section]}
+        after = {_key(entry): entry for entry in actual[section]}
+        for key in sorted(set(before) | set(after)):
+            if key not in after:
+                found.append(f"{section} {key}: only in the first graph")
+            elif key not in before:
+                found.append(f"{section} {key}: only in the second graph")
+            elif before[key] != after[key]:
+                found.extend(_changed(f"{section} {key}", before[key], after[key]))
+    if len(found) > limit:
+        found = [*found[:limit], f"... and {len(found) - limit} more"]
+    return found
+
+
+ABSENT = "<absent>"
+
+
+def _key(entry: dict[str, Any]) -> str:
+    props = entry.get("props") or {}
+    return str(entry.get("id") or props.get("code") or props.get("id"))
+
+
+def _changed(where: str, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for field in sorted(set(before) | set(after)):
+        was, now = before.get(field, ABSENT), after.get(field, ABSENT)
+        if field == "props" and isinstance(was, dict) and isinstance(now, dict):
+            out.extend(
+                f"{where}.{name}: {was.get(name, ABSENT)!r} != {now.get(name, ABSENT)!r}"
+                for name in sorted(set(was) | set(now))
+                if was.get(name, ABSENT) != now.get(name, ABSENT)
+            )
+        elif was != now:
+            out.append(f"{where}.{field}: {was!r} != {now!r}")
+    return out
 
 
 def _plain(value: Any) -> Any:

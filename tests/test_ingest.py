@@ -11,6 +11,7 @@ import threading
 import time
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -23,7 +24,7 @@ from scholargraph.loading import row_builder
 from scholargraph.localneo4j import LocalNeo4j
 from scholargraph.settings import Settings
 from tests.conftest import wipe_graph
-from tests.graph_snapshot import counts, digest
+from tests.graph_snapshot import assert_same_graph, counts, snapshot
 from tests.loading import cli, cli_process, load_files
 
 pytestmark = pytest.mark.sample
@@ -138,13 +139,13 @@ def test_ordered_authors_of_known_papers(oai_graph: Driver) -> None:
 def test_loading_twice_changes_nothing(
     oai_graph: Driver, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
 ) -> None:
-    before = digest(oai_graph)
+    before = snapshot(oai_graph)
     report = load_files(
         oai_graph, settings, [arxiv_data_dir / OAI], tmp_path / "q2.jsonl", rescan=True
     )
     assert (report.created, report.updated) == (0, 0)
     assert report.unchanged == 10_000
-    assert digest(oai_graph) == before
+    assert_same_graph(before, snapshot(oai_graph))
 
 
 def test_checkpoints_skip_finished_files(
@@ -241,7 +242,7 @@ def test_concurrent_writers_give_the_graph_one_writer_gives(
     # The first copy ends batch 1 and the second starts batch 2: they meet in flight.
     repeated.write_text("".join(filler[:49]) + copies[0] + copies[1] + "".join(filler[49:]))
     files = [*pages, repeated]
-    digests = {}
+    graphs: dict[int, dict[str, Any]] = {}
     for writers in (1, 4):
         wipe_graph(clean_graph)
         report = load_files(
@@ -258,7 +259,7 @@ def test_concurrent_writers_give_the_graph_one_writer_gives(
             for path in files
         }
         assert all(c is not None and c.done for c in checkpoints.values()), checkpoints
-        digests[writers] = digest(clean_graph)
+        graphs[writers] = snapshot(clean_graph)
     page_ids = {
         arxiv_id
         for page in pages
@@ -266,7 +267,7 @@ def test_concurrent_writers_give_the_graph_one_writer_gives(
     }
     filler_ids = {json.loads(line)["id"] for line in filler}
     assert counts(clean_graph)["Paper"] == len(page_ids | filler_ids | {"2101.00001"})
-    assert digests[1] == digests[4]
+    assert_same_graph(graphs[1], graphs[4])
 
 
 def test_a_failing_checkpoint_fails_the_load_instead_of_hanging(
@@ -359,11 +360,11 @@ def test_sigkill_then_rerun_gives_the_same_graph(
     resumed = cli(args, cli_env)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "resumed past" in resumed.stderr + resumed.stdout
-    interrupted = digest(clean_graph)
+    interrupted = snapshot(clean_graph)
     wipe_graph(clean_graph)
     straight = cli(args, cli_env)
     assert straight.returncode == 0, straight.stderr
-    assert digest(clean_graph) == interrupted
+    assert_same_graph(interrupted, snapshot(clean_graph))
 
 
 def test_load_survives_a_neo4j_restart(
@@ -385,10 +386,10 @@ def test_load_survives_a_neo4j_restart(
     output, _ = process.communicate(timeout=300)
     assert process.returncode == 0, output
     assert counts(clean_graph)["Paper"] == 2000
-    after_restart = digest(clean_graph)
+    after_restart = snapshot(clean_graph)
     wipe_graph(clean_graph)
     assert cli(args, cli_env).returncode == 0
-    assert digest(clean_graph) == after_restart
+    assert_same_graph(after_restart, snapshot(clean_graph))
 
 
 def test_only_blocks_where_something_can_merge_are_decided(clean_graph: Driver) -> None:
