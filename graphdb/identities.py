@@ -31,14 +31,19 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, LiteralString
+from typing import IO, Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Session
 
-from graphdb.trust import refresh_trust_of_pending
+from graphdb.trust import HEX_DIGITS, refresh_trust_of_pending
+
+_Part = TypeVar("_Part")
+_Result = TypeVar("_Result")
 
 CONTESTED_BLOCKS: LiteralString = """
 CALL () {
@@ -61,6 +66,13 @@ WITH r LIMIT $limit
 RETURN collect(r.id) AS ids
 """
 
+# One worker's share of that queue, by the last digit of the id (as in `graphdb.trust`).
+PENDING_IDS_OF_SHARD: LiteralString = """
+MATCH (r:PendingIdentity) WHERE right(r.id, 1) IN $digits
+WITH r LIMIT $limit
+RETURN collect(r.id) AS ids
+"""
+
 UNMERGE_BLOCKS: LiteralString = """
 UNWIND $blocks AS b
 MATCH (a:ResearcherAlias {block: b})-[:ALIAS_OF]->(f:Researcher)
@@ -79,7 +91,7 @@ CALL (a, f, i) {
 CALL (i, f) {
   UNWIND [i, f] AS x
   MATCH (x)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
-  WITH DISTINCT c
+  WITH DISTINCT c WHERE NOT c:PendingBlock
   SET c:PendingBlock
 }
 DETACH DELETE a
@@ -134,7 +146,7 @@ CALL (i, f) {
 }
 CALL (f) {
   MATCH (f)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
-  WITH DISTINCT c
+  WITH DISTINCT c WHERE NOT c:PendingBlock
   SET c:PendingBlock
 }
 DETACH DELETE i
@@ -190,42 +202,99 @@ class ResolutionReport:
 
 
 def resolve_pending_identities(
-    driver: Driver, database: str, chunk: int = 2000
+    driver: Driver, database: str, chunk: int = 2000, workers: int = 2
 ) -> ResolutionReport:
-    """Settle every pending researcher; safe to run again after a crash (it is idempotent)."""
-    with driver.session(database=database) as session:
-        # The contested blocks and the merge decisions are spooled to temporary files, read back
-        # a chunk at a time: Python's memory does not grow with the size of the load.
-        with _spooled(session, CONTESTED_BLOCKS) as blocks:
-            block_count = 0
-            for part in _chunks_of(blocks, chunk):
-                session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
-                block_count += len(part)
-            with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
-                for part in _chunks_of(blocks, chunk):
-                    for alias_id, target_id in session.execute_read(
-                        _column, DECIDE_MERGES, {"blocks": part}
-                    ):
-                        merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
-                        merges.write("\n")
-                merged = 0
-                for batch in _chunks_of(merges, chunk):
-                    merged += session.execute_write(_count, APPLY_MERGES, {"merges": batch})
-        # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
-        # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and
-        # a crash leaves exactly the unfinished part.
+    """Settle every pending researcher; safe to run again after a crash (it is idempotent).
+
+    Each step's chunks are independent of each other (decisions are all taken before any merge
+    is applied), so `workers` threads run them at once, each in its own transactions: Neo4j runs
+    a transaction on one core, and a lock conflict between two chunks (a shared merge target, a
+    co-author) is a transient error the driver retries.
+    """
+    # The contested blocks and the merge decisions are spooled to temporary files, read back a
+    # chunk at a time: Python's memory does not grow with the size of the load.
+    with (
+        driver.session(database=database) as session,
+        _spooled(session, CONTESTED_BLOCKS) as blocks,
+    ):
+        block_count = sum(
+            _in_parallel(driver, database, _chunks_of(blocks, chunk), _unmerge, workers)
+        )
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
+            for decided in _in_parallel(
+                driver, database, _chunks_of(blocks, chunk), _decide, workers
+            ):
+                for alias_id, target_id in decided:
+                    merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
+                    merges.write("\n")
+            merged = sum(_in_parallel(driver, database, _chunks_of(merges, chunk), _apply, workers))
+
+    # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
+    # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
+    # crash leaves exactly the unfinished part. Workers take disjoint shards of the queue.
+    def refresh(query: LiteralString, **parameters: Any) -> int:
         refreshed = 0
-        while part := session.execute_read(_column, PENDING_IDS, {"limit": chunk}):
-            session.execute_write(
-                _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
-            )
-            refreshed += len(part)
-        # Works and co-authors changed for everyone queued: their stored trust scores (what
-        # analysts read in Cypher) are recomputed, and the last labels go with them.
-        trust_refreshed = refresh_trust_of_pending(driver, database)
+        with driver.session(database=database) as session:
+            while part := session.execute_read(_column, query, {"limit": chunk, **parameters}):
+                session.execute_write(
+                    _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
+                )
+                refreshed += len(part)
+        return refreshed
+
+    shards = [list(HEX_DIGITS[n::workers]) for n in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        refreshed = sum(
+            pool.map(lambda digits: refresh(PENDING_IDS_OF_SHARD, digits=digits), shards)
+        )
+    # Whatever no shard covers (an id not ending in a hex digit).
+    refreshed += refresh(PENDING_IDS)
+    # Works and co-authors changed for everyone queued: their stored trust scores (what
+    # analysts read in Cypher) are recomputed, and the last labels go with them.
+    trust_refreshed = refresh_trust_of_pending(driver, database, workers=workers)
     return ResolutionReport(
         blocks=block_count, merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
     )
+
+
+def _unmerge(session: Session, blocks: list[str]) -> int:
+    session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": blocks})
+    return len(blocks)
+
+
+def _decide(session: Session, blocks: list[str]) -> list[Any]:
+    return session.execute_read(_column, DECIDE_MERGES, {"blocks": blocks})
+
+
+def _apply(session: Session, merges: list[dict[str, str]]) -> int:
+    return session.execute_write(_count, APPLY_MERGES, {"merges": merges})
+
+
+def _in_parallel(
+    driver: Driver,
+    database: str,
+    parts: Iterable[_Part],
+    step: Callable[[Session, _Part], _Result],
+    workers: int,
+) -> Iterator[_Result]:
+    """`step` of each part, in the parts' order, `workers` at a time, each in its own session.
+
+    At most `workers` parts are taken from `parts` ahead of the one being handed back, so a
+    spool is read no faster than it is worked through.
+    """
+
+    def run(part: _Part) -> _Result:
+        with driver.session(database=database) as session:
+            return step(session, part)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running: deque[Future[_Result]] = deque()
+        for part in parts:
+            running.append(pool.submit(run, part))
+            if len(running) >= workers:
+                yield running.popleft().result()
+        while running:
+            yield running.popleft().result()
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> None:
