@@ -206,10 +206,11 @@ def resolve_pending_identities(
 ) -> ResolutionReport:
     """Settle every pending researcher; safe to run again after a crash (it is idempotent).
 
-    Each step's chunks are independent of each other (decisions are all taken before any merge
-    is applied), so `workers` threads run them at once, each in its own transactions: Neo4j runs
-    a transaction on one core, and a lock conflict between two chunks (a shared merge target, a
-    co-author) is a transient error the driver retries.
+    The read-only decisions and the name refreshes (disjoint researchers, which delete only
+    researchers left with no relationship) run on `workers` threads, each in its own
+    transactions: Neo4j runs a transaction on one core. Undoing and applying merges stay on one:
+    under read-committed isolation a chunk that walks a co-author another chunk has just merged
+    away (and deleted) fails with EntityNotFound, which the driver does not retry.
     """
     # The contested blocks and the merge decisions are spooled to temporary files, read back a
     # chunk at a time: Python's memory does not grow with the size of the load.
@@ -217,9 +218,7 @@ def resolve_pending_identities(
         driver.session(database=database) as session,
         _spooled(session, CONTESTED_BLOCKS) as blocks,
     ):
-        block_count = sum(
-            _in_parallel(driver, database, _chunks_of(blocks, chunk), _unmerge, workers)
-        )
+        block_count = sum(_in_parallel(driver, database, _chunks_of(blocks, chunk), _unmerge, 1))
         with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
             for decided in _in_parallel(
                 driver, database, _chunks_of(blocks, chunk), _decide, workers
@@ -227,7 +226,7 @@ def resolve_pending_identities(
                 for alias_id, target_id in decided:
                     merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
                     merges.write("\n")
-            merged = sum(_in_parallel(driver, database, _chunks_of(merges, chunk), _apply, workers))
+            merged = sum(_in_parallel(driver, database, _chunks_of(merges, chunk), _apply, 1))
 
     # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
     # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
