@@ -40,7 +40,8 @@ from typing import IO, Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Session
 
-from graphdb.trust import HEX_DIGITS, refresh_trust_of_pending
+from graphdb.shards import drain_in_shards
+from graphdb.trust import refresh_trust_of_pending
 
 _Part = TypeVar("_Part")
 _Result = TypeVar("_Result")
@@ -66,7 +67,7 @@ WITH r LIMIT $limit
 RETURN collect(r.id) AS ids
 """
 
-# One worker's share of that queue, by the last digit of the id (as in `graphdb.trust`).
+# One worker's share of that queue, by the last digit of the id (`graphdb.shards`).
 PENDING_IDS_OF_SHARD: LiteralString = """
 MATCH (r:PendingIdentity) WHERE right(r.id, 1) IN $digits
 WITH r LIMIT $limit
@@ -218,7 +219,10 @@ def resolve_pending_identities(
         driver.session(database=database) as session,
         _spooled(session, CONTESTED_BLOCKS) as blocks,
     ):
-        block_count = sum(_in_parallel(driver, database, _chunks_of(blocks, chunk), _unmerge, 1))
+        block_count = 0
+        for part in _chunks_of(blocks, chunk):
+            session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
+            block_count += len(part)
         with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
             for decided in _in_parallel(
                 driver, database, _chunks_of(blocks, chunk), _decide, workers
@@ -226,7 +230,9 @@ def resolve_pending_identities(
                 for alias_id, target_id in decided:
                     merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
                     merges.write("\n")
-            merged = sum(_in_parallel(driver, database, _chunks_of(merges, chunk), _apply, 1))
+            merged = 0
+            for batch in _chunks_of(merges, chunk):
+                merged += session.execute_write(_count, APPLY_MERGES, {"merges": batch})
 
     # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
     # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
@@ -241,13 +247,11 @@ def resolve_pending_identities(
                 refreshed += len(part)
         return refreshed
 
-    shards = [list(HEX_DIGITS[n::workers]) for n in range(workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        refreshed = sum(
-            pool.map(lambda digits: refresh(PENDING_IDS_OF_SHARD, digits=digits), shards)
-        )
-    # Whatever no shard covers (an id not ending in a hex digit).
-    refreshed += refresh(PENDING_IDS)
+    refreshed = drain_in_shards(
+        lambda digits: refresh(PENDING_IDS_OF_SHARD, digits=digits),
+        lambda: refresh(PENDING_IDS),
+        workers,
+    )
     # Works and co-authors changed for everyone queued: their stored trust scores (what
     # analysts read in Cypher) are recomputed, and the last labels go with them.
     trust_refreshed = refresh_trust_of_pending(driver, database, workers=workers)
@@ -256,17 +260,8 @@ def resolve_pending_identities(
     )
 
 
-def _unmerge(session: Session, blocks: list[str]) -> int:
-    session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": blocks})
-    return len(blocks)
-
-
 def _decide(session: Session, blocks: list[str]) -> list[Any]:
     return session.execute_read(_column, DECIDE_MERGES, {"blocks": blocks})
-
-
-def _apply(session: Session, merges: list[dict[str, str]]) -> int:
-    return session.execute_write(_count, APPLY_MERGES, {"merges": merges})
 
 
 def _in_parallel(

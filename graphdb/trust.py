@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, LiteralString
@@ -24,6 +23,7 @@ from typing import Any, LiteralString
 from neo4j import Driver
 
 from graphdb.connection import GraphReader
+from graphdb.shards import drain_in_shards
 from graphdb.values import to_datetime
 
 LEVEL_POINTS = {1: 0.0, 2: 20.0, 3: 35.0}
@@ -289,8 +289,6 @@ WITH r LIMIT $limit
 
 STORE_TRUST_OF_PENDING: LiteralString = STORE_TRUST + "REMOVE r:PendingBlock\n"
 
-HEX_DIGITS = "0123456789abcdef"
-
 
 def refresh_trust_of_pending(
     driver: Driver, database: str, *, batch_size: int = 2000, workers: int = 2
@@ -310,13 +308,11 @@ def refresh_trust_of_pending(
             refreshed += _store(driver, database, rows, at, STORE_TRUST_OF_PENDING)
         return refreshed
 
-    shards = [list(HEX_DIGITS[n::workers]) for n in range(workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        refreshed = sum(
-            pool.map(lambda digits: drain(PENDING_TRUST_INPUTS_OF_SHARD, digits=digits), shards)
-        )
-    # Whatever no shard covers (an id not ending in a hex digit) is refreshed here.
-    return refreshed + drain(PENDING_TRUST_INPUTS)
+    return drain_in_shards(
+        lambda digits: drain(PENDING_TRUST_INPUTS_OF_SHARD, digits=digits),
+        lambda: drain(PENDING_TRUST_INPUTS),
+        workers,
+    )
 
 
 def _refresh_chunk(
