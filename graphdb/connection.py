@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import time
 from collections import Counter
@@ -13,8 +14,10 @@ from typing import Any, LiteralString
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import (
+    AuthError,
     ClientError,
     DriverError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -46,18 +49,48 @@ def open_async_driver(info: ConnectionInfo) -> AsyncDriver:
 
 
 def open_driver(info: ConnectionInfo, *, retry_s: float = 30.0) -> Driver:
-    """A synchronous driver for commands and loaders.
+    """A synchronous driver for commands and loaders, checked to reach Neo4j at once.
 
     `retry_s` bounds how long managed transactions are retried on transient errors and lost
-    connections: loaders pass a long one so that a Neo4j restart mid-load is waited out.
+    connections: loaders pass a long one so that a Neo4j restart mid-load is waited out. A
+    server that is not there at the start is not waited for: a command says so in seconds
+    (DatabaseUnavailableError, with the address and the reason) instead of retrying for
+    minutes and ending in a driver traceback.
     """
-    return GraphDatabase.driver(
+    driver = GraphDatabase.driver(
         info.uri,
         auth=(info.user, info.password),
         connection_timeout=5.0,
         max_transaction_retry_time=retry_s,
         notifications_min_severity="OFF",
     )
+    try:
+        driver.verify_connectivity()
+    except AuthError as error:
+        driver.close()
+        raise DatabaseUnavailableError(
+            f"{info.uri} refused user {info.user!r}: check NEO4J_USER and NEO4J_PASSWORD"
+        ) from error
+    except (DriverError, Neo4jError) as error:
+        driver.close()
+        raise DatabaseUnavailableError(first_line(error)) from error
+    return driver
+
+
+def first_line(error: BaseException) -> str:
+    """An exception's message without the driver's nested detail (for one-line reports).
+
+    A failed connection says why at its root ("Connection refused", "timed out"), not in the
+    driver's own first line ("Couldn't connect to host:port (resolved to ...):").
+    """
+    text = (str(error).strip() or type(error).__name__).splitlines()[0]
+    root: BaseException | None = error
+    while root is not None:
+        if isinstance(root, OSError) and (root.strerror or isinstance(root, TimeoutError)):
+            where = re.sub(r" \(resolved to .*\)", "", text).rstrip(":")
+            return f"{where}: {root.strerror or 'timed out'}"
+        root = root.__cause__
+    return text
 
 
 @dataclass(slots=True)

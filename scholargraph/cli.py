@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from neo4j.exceptions import DriverError, Neo4jError
 from rich.console import Console
 
-from graphdb.connection import open_driver
+from graphdb.connection import first_line, open_driver
+from graphdb.errors import DatabaseUnavailableError
 from graphdb.migrations import apply_migrations, fetch_applied_migrations
 from scholargraph.database import connection_info, local_server
 from scholargraph.localneo4j import LocalNeo4jError
@@ -35,8 +37,24 @@ def _settings() -> Settings:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+# Loads commit batch by batch and checkpoint what committed.
+RESUMABLE = (
+    ". What was committed is kept: run the same command again to continue from its checkpoint."
+)
+
+
+def _neo4j_failed(error: Exception, after: str = "") -> typer.Exit:
+    """One line for a database failure, never the driver's traceback."""
+    if isinstance(error, DatabaseUnavailableError):
+        hint = ""
+        if not _settings().uses_external_neo4j:
+            hint = " (is the local server running? `scholargraph neo4j start`)"
+        return _fail(f"{error}: {error.detail}{hint}")
+    return _fail(f"Neo4j failed: {first_line(error)}{after}")
 
 
 def _refuse_external(settings: Settings, action: str) -> None:
@@ -287,6 +305,8 @@ def load_arxiv(
         )
     except (LocalNeo4jError, FileNotFoundError) as error:
         raise _fail(str(error)) from error
+    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+        raise _neo4j_failed(error, RESUMABLE) from error
     if report.quarantined:
         raise typer.Exit(2)
 
@@ -339,6 +359,8 @@ def import_arxiv(
         )  # fmt: skip
     except (LocalNeo4jError, BulkImportError, FileNotFoundError) as error:
         raise _fail(str(error)) from error
+    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+        raise _neo4j_failed(error) from error
     if report.quarantined:
         raise typer.Exit(2)
 
@@ -379,6 +401,8 @@ def harvest_arxiv(
         )
     except LocalNeo4jError as error:
         raise _fail(str(error)) from error
+    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+        raise _neo4j_failed(error, RESUMABLE) from error
     if report.quarantined:
         raise typer.Exit(2)
 
@@ -388,6 +412,10 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+        # Any other command (migrate, users, ...): a line, not the driver's traceback.
+        _neo4j_failed(error)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

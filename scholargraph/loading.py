@@ -22,6 +22,7 @@ from loaders.rows import RowBuilder
 from loaders.taxonomy import Taxonomy, load_taxonomy
 from scholargraph.database import connection_info
 from scholargraph.progress import record_progress
+from scholargraph.retries import counted_retries
 from scholargraph.settings import Settings
 
 # A Neo4j restart mid-load is waited out this long before the load gives up.
@@ -65,6 +66,7 @@ def run_load(
         open_driver(target, retry_s=LOADER_RETRY_S) as driver,
         Quarantine(quarantine_path) as quarantine,
         record_progress(console, enabled=progress) as bar,
+        counted_retries(console) as retries,
     ):
         apply_migrations(driver, target.database)
         total = sum(count_records(f) or 0 for f in files) if progress else None
@@ -80,7 +82,7 @@ def run_load(
             rescan=rescan,
         )
         report = loader.load(files)
-    print_report(console, report, quarantine_path, "load")
+    print_report(console, report, quarantine_path, "load", retries.summary())
     return report
 
 
@@ -114,6 +116,7 @@ def run_harvest(
         open_driver(target, retry_s=LOADER_RETRY_S) as driver,
         Quarantine(quarantine_path) as quarantine,
         record_progress(console, enabled=progress) as bar,
+        counted_retries(console) as retries,
     ):
         apply_migrations(driver, target.database)
         task = bar.add_task(f"harvesting {endpoint}", total=None)
@@ -127,11 +130,13 @@ def run_harvest(
             connect_timeout_s=connect_timeout_s,
         )
         report = harvester.harvest(options)
-    print_report(console, report, quarantine_path, "harvest")
+    print_report(console, report, quarantine_path, "harvest", retries.summary())
     return report
 
 
-def print_report(console: Console, report: LoadReport, quarantine: Path, what: str) -> None:
+def print_report(
+    console: Console, report: LoadReport, quarantine: Path, what: str, retried: str = ""
+) -> None:
     table = Table(title=f"{what} summary", show_header=False)
     table.add_row("files" if what == "load" else "pages", f"{report.files:,}")
     if report.files_skipped:
@@ -150,6 +155,8 @@ def print_report(console: Console, report: LoadReport, quarantine: Path, what: s
     )
     if report.identities is not None and report.identities.merged:
         table.add_row("name variants merged", f"{report.identities.merged:,}")
+    if retried:
+        table.add_row("transactions retried", retried)
     table.add_row("time", f"{report.seconds:,.1f} s ({report.papers_per_second:,.0f} papers/s)")
     console.print(table)
 

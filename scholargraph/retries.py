@@ -1,0 +1,88 @@
+"""The driver's retries during a load: counted for the summary, a lost connection said at once.
+
+The Neo4j driver logs each retried transaction as a warning of several lines ("Transaction
+failed and will be retried in 1.2s (...)" with the nested cause). Loads run two writers that
+deadlock now and then by design (`graphdb.ingest`), and a Neo4j restart mid-load fills the
+screen. While a load runs, `counted_retries` takes those warnings instead of Python's default
+handler: each is counted by cause for the summary, and a lost connection also gets one line
+as it happens, so a user watching a stalled progress bar knows why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from rich.console import Console
+
+from graphdb.connection import first_line
+
+DRIVER_LOGGER = "neo4j"
+RETRY_MESSAGE = "Transaction failed and will be retried"
+CONNECTION_LOST = "connection lost"
+
+
+class RetryLog(logging.Handler):
+    """Counts the driver's retries by cause and prints one line per lost connection."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.WARNING)
+        self.console = console
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if not str(record.msg).startswith(RETRY_MESSAGE) or len(args) != 2:
+            message = record.getMessage().strip().splitlines() or [""]
+            self.console.print(
+                f"[yellow]neo4j:[/yellow] {message[0]}", highlight=False, soft_wrap=True
+            )
+            return
+        delay, error = args
+        cause = retry_cause(error)
+        self.counts[cause] += 1
+        if cause == CONNECTION_LOST:
+            reason = first_line(error) if isinstance(error, BaseException) else str(error)
+            wait = f" in {delay:.0f} s" if isinstance(delay, (int, float)) else ""
+            self.console.print(
+                f"[yellow]Neo4j connection lost[/yellow] ({reason}); retrying{wait}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+    def summary(self) -> str:
+        """Counts by cause, e.g. "12 (deadlock 11, connection lost 1)"; "" if none."""
+        total = sum(self.counts.values())
+        if not total:
+            return ""
+        causes = ", ".join(f"{cause} {n:,}" for cause, n in self.counts.most_common())
+        return f"{total:,} ({causes})"
+
+
+def retry_cause(error: object) -> str:
+    """A short name for why a transaction was retried."""
+    if isinstance(error, (ServiceUnavailable, SessionExpired)):
+        return CONNECTION_LOST
+    if isinstance(error, Neo4jError) and error.code:
+        if "Deadlock" in error.code:
+            return "deadlock"
+        return error.code.rsplit(".", 1)[-1]
+    return type(error).__name__
+
+
+@contextmanager
+def counted_retries(console: Console) -> Iterator[RetryLog]:
+    """While the block runs, the driver's warnings go to a `RetryLog` and nowhere else."""
+    logger = logging.getLogger(DRIVER_LOGGER)
+    handler = RetryLog(console)
+    propagated = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagated
