@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query, RoutingControl
@@ -17,6 +18,7 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -24,6 +26,10 @@ from neo4j.exceptions import (
 )
 
 from graphdb.errors import DatabaseUnavailableError, QueryTimeoutError
+
+_T = TypeVar("_T")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,26 @@ def open_driver(info: ConnectionInfo, *, retry_s: float = 30.0) -> Driver:
         driver.close()
         raise DatabaseUnavailableError(first_line(error)) from error
     return driver
+
+
+def again_if_commit_lost(work: Callable[[], _T], *, attempts: int = 5) -> _T:
+    """Idempotent work, run again when the connection died while a commit was in flight.
+
+    The driver retries lost connections and transient errors itself, but not `IncompleteCommit`
+    (a restart between COMMIT and its answer): whether that transaction committed is unknown,
+    and work that is not idempotent must not run twice. Loads and settling are idempotent (a
+    batch that did commit comes back unchanged; settling works off labels it removes as it
+    goes), so they are simply run again, which also waits out the restart.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except IncompleteCommit as error:
+            if attempt == attempts:
+                raise
+            # Worded like the driver's own retry warning, so `scholargraph.retries` counts it.
+            log.warning("Transaction failed and will be retried in %ss (%s)", 0, error)
+    raise AssertionError("unreachable")
 
 
 def first_line(error: BaseException) -> str:

@@ -40,6 +40,7 @@ from typing import IO, Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Session
 
+from graphdb.connection import again_if_commit_lost
 from graphdb.shards import drain_in_shards
 from graphdb.trust import refresh_trust_of_pending
 
@@ -212,6 +213,9 @@ def resolve_pending_identities(
     transactions: Neo4j runs a transaction on one core. Undoing and applying merges stay on one:
     under read-committed isolation a chunk that walks a co-author another chunk has just merged
     away (and deleted) fails with EntityNotFound, which the driver does not retry.
+
+    Each step is idempotent, so a transaction whose commit was lost with the connection (a
+    restart at that moment) is simply run again (`again_if_commit_lost`).
     """
     # The contested blocks and the merge decisions are spooled to temporary files, read back a
     # chunk at a time: Python's memory does not grow with the size of the load.
@@ -221,7 +225,7 @@ def resolve_pending_identities(
     ):
         block_count = 0
         for part in _chunks_of(blocks, chunk):
-            session.execute_write(_run, UNMERGE_BLOCKS, {"blocks": part})
+            _again(session.execute_write, _run, UNMERGE_BLOCKS, {"blocks": part})
             block_count += len(part)
         with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
             for decided in _in_parallel(
@@ -232,7 +236,7 @@ def resolve_pending_identities(
                     merges.write("\n")
             merged = 0
             for batch in _chunks_of(merges, chunk):
-                merged += session.execute_write(_count, APPLY_MERGES, {"merges": batch})
+                merged += _again(session.execute_write, _count, APPLY_MERGES, {"merges": batch})
 
     # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
     # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
@@ -240,9 +244,14 @@ def resolve_pending_identities(
     def refresh(query: LiteralString, **parameters: Any) -> int:
         refreshed = 0
         with driver.session(database=database) as session:
-            while part := session.execute_read(_column, query, {"limit": chunk, **parameters}):
-                session.execute_write(
-                    _run, REFRESH_RESEARCHERS, {"ids": part, "strayPattern": STRAY_SYMBOLS}
+            while part := _again(
+                session.execute_read, _column, query, {"limit": chunk, **parameters}
+            ):
+                _again(
+                    session.execute_write,
+                    _run,
+                    REFRESH_RESEARCHERS,
+                    {"ids": part, "strayPattern": STRAY_SYMBOLS},
                 )
                 refreshed += len(part)
         return refreshed
@@ -261,7 +270,7 @@ def resolve_pending_identities(
 
 
 def _decide(session: Session, blocks: list[str]) -> list[Any]:
-    return session.execute_read(_column, DECIDE_MERGES, {"blocks": blocks})
+    return _again(session.execute_read, _column, DECIDE_MERGES, {"blocks": blocks})
 
 
 def _in_parallel(
@@ -289,6 +298,18 @@ def _in_parallel(
                 yield running.popleft().result()
         while running:
             yield running.popleft().result()
+
+
+def _again(
+    execute: Callable[..., Any],
+    work: Callable[..., _Result],
+    query: LiteralString,
+    parameters: dict[str, object],
+) -> _Result:
+    """`execute(work, query, parameters)` (a session's execute_read or execute_write), run
+    again if its commit was lost with the connection: every step here is idempotent."""
+    result: _Result = again_if_commit_lost(lambda: execute(work, query, parameters))
+    return result
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, object], /) -> None:
@@ -324,7 +345,7 @@ def _spooled(session: Session, query: LiteralString) -> Iterator[IO[str]]:
                 spool.write(json.dumps(record[0]))
                 spool.write("\n")
 
-        session.execute_read(fill)
+        again_if_commit_lost(lambda: session.execute_read(fill))
         yield spool
 
 

@@ -25,6 +25,8 @@ from typing import Any, LiteralString, NotRequired, TypedDict
 
 from neo4j import Driver, ManagedTransaction
 
+from graphdb.connection import again_if_commit_lost
+
 
 class TopicRow(TypedDict):
     code: str
@@ -193,7 +195,9 @@ DELETE_CHECKPOINTS: LiteralString = "MATCH (c:IngestCheckpoint) DELETE c"
 
 
 def upsert_topics(driver: Driver, database: str, topics: list[TopicRow]) -> None:
-    driver.execute_query(UPSERT_TOPICS, topics=topics, database_=database)
+    again_if_commit_lost(
+        lambda: driver.execute_query(UPSERT_TOPICS, topics=topics, database_=database)
+    )
 
 
 def write_batch(
@@ -240,8 +244,13 @@ def write_batch(
             stale=counted.count("stale"),
         )
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    def attempt() -> BatchOutcome:
+        with driver.session(database=database) as session:
+            return session.execute_write(work)
+
+    # A batch whose commit was lost with the connection is written again: if it did commit,
+    # its papers come back unchanged (counted so) and nothing is written twice.
+    return again_if_commit_lost(attempt)
 
 
 def _paper_parameters(row: PaperRow) -> dict[str, Any]:
@@ -373,11 +382,16 @@ def _checkpoint_parameters(checkpoint: Checkpoint) -> dict[str, Any]:
 
 
 def save_checkpoint(driver: Driver, database: str, checkpoint: Checkpoint) -> None:
-    driver.execute_query(SAVE_CHECKPOINT, _checkpoint_parameters(checkpoint), database_=database)
+    parameters = _checkpoint_parameters(checkpoint)
+    again_if_commit_lost(
+        lambda: driver.execute_query(SAVE_CHECKPOINT, parameters, database_=database)
+    )
 
 
 def fetch_checkpoint(driver: Driver, database: str, source: str) -> Checkpoint | None:
-    records, _, _ = driver.execute_query(FETCH_CHECKPOINT, source=source, database_=database)
+    records, _, _ = again_if_commit_lost(
+        lambda: driver.execute_query(FETCH_CHECKPOINT, source=source, database_=database)
+    )
     if not records:
         return None
     record = records[0]

@@ -22,7 +22,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver
 
-from graphdb.connection import GraphReader
+from graphdb.connection import GraphReader, again_if_commit_lost
 from graphdb.shards import drain_in_shards
 from graphdb.values import to_datetime
 
@@ -326,7 +326,9 @@ def _refresh_chunk(
 def _input_rows(
     driver: Driver, database: str, query: LiteralString, **parameters: Any
 ) -> list[list[Any]]:
-    records, _, _ = driver.execute_query(query, parameters, database_=database)
+    records, _, _ = again_if_commit_lost(
+        lambda: driver.execute_query(query, parameters, database_=database)
+    )
     return list(records[0]["rows"]) if records else []
 
 
@@ -334,5 +336,8 @@ def _store(
     driver: Driver, database: str, rows: list[list[Any]], at: datetime, store: LiteralString
 ) -> int:
     if rows:
-        driver.execute_query(store, groups=_groups(rows, at), at=at, database_=database)
+        groups = _groups(rows, at)
+        again_if_commit_lost(
+            lambda: driver.execute_query(store, groups=groups, at=at, database_=database)
+        )
     return len(rows)

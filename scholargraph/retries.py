@@ -15,14 +15,18 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
 from rich.console import Console
 
 from graphdb.connection import first_line
 
 DRIVER_LOGGER = "neo4j"
+PROJECT_LOGGER = "graphdb.connection"
+# The driver's logs of each socket's failure, at ERROR (neo4j._sync.io._bolt).
+CONNECTION_LOGGERS = ("neo4j.io", "neo4j.pool")
 RETRY_MESSAGE = "Transaction failed and will be retried"
 CONNECTION_LOST = "connection lost"
+COMMIT_LOST = "commit answer lost"
 
 
 class RetryLog(logging.Handler):
@@ -35,6 +39,8 @@ class RetryLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args if isinstance(record.args, tuple) else ()
+        if record.name.startswith(CONNECTION_LOGGERS):
+            return  # a dropped connection, also raised: retried (counted below) or reported
         if not str(record.msg).startswith(RETRY_MESSAGE) or len(args) != 2:
             message = record.getMessage().strip().splitlines() or [""]
             self.console.print(
@@ -44,11 +50,18 @@ class RetryLog(logging.Handler):
         delay, error = args
         cause = retry_cause(error)
         self.counts[cause] += 1
+        reason = first_line(error) if isinstance(error, BaseException) else str(error)
         if cause == CONNECTION_LOST:
-            reason = first_line(error) if isinstance(error, BaseException) else str(error)
             wait = f" in {delay:.0f} s" if isinstance(delay, (int, float)) else ""
             self.console.print(
                 f"[yellow]Neo4j connection lost[/yellow] ({reason}); retrying{wait}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        elif cause == COMMIT_LOST:
+            self.console.print(
+                f"[yellow]Neo4j connection lost during a commit[/yellow] ({reason}); "
+                "running that step again (it is idempotent)",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -64,6 +77,8 @@ class RetryLog(logging.Handler):
 
 def retry_cause(error: object) -> str:
     """A short name for why a transaction was retried."""
+    if isinstance(error, IncompleteCommit):
+        return COMMIT_LOST
     if isinstance(error, (ServiceUnavailable, SessionExpired)):
         return CONNECTION_LOST
     if isinstance(error, Neo4jError) and error.code:
@@ -75,14 +90,17 @@ def retry_cause(error: object) -> str:
 
 @contextmanager
 def counted_retries(console: Console) -> Iterator[RetryLog]:
-    """While the block runs, the driver's warnings go to a `RetryLog` and nowhere else."""
-    logger = logging.getLogger(DRIVER_LOGGER)
+    """While the block runs, the driver's warnings (and `graphdb.connection`'s own retries of
+    idempotent work) go to a `RetryLog` and nowhere else."""
     handler = RetryLog(console)
-    propagated = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
+    loggers = [logging.getLogger(name) for name in (DRIVER_LOGGER, PROJECT_LOGGER)]
+    propagated = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
     try:
         yield handler
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagated
+        for logger, propagate in zip(loggers, propagated, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
