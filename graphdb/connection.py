@@ -17,6 +17,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query,
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    ConfigurationError,
     DriverError,
     IncompleteCommit,
     Neo4jError,
@@ -30,6 +31,7 @@ from graphdb.errors import DatabaseUnavailableError, QueryTimeoutError
 _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
+COMMIT_LOST_MESSAGE = "Commit answer lost with the connection; running the work again (%s)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +65,18 @@ def open_driver(info: ConnectionInfo, *, retry_s: float = 30.0) -> Driver:
     (DatabaseUnavailableError, with the address and the reason) instead of retrying for
     minutes and ending in a driver traceback.
     """
-    driver = GraphDatabase.driver(
-        info.uri,
-        auth=(info.user, info.password),
-        connection_timeout=5.0,
-        max_transaction_retry_time=retry_s,
-        notifications_min_severity="OFF",
-    )
+    try:
+        driver = GraphDatabase.driver(
+            info.uri,
+            auth=(info.user, info.password),
+            connection_timeout=5.0,
+            max_transaction_retry_time=retry_s,
+            notifications_min_severity="OFF",
+        )
+    except (ValueError, ConfigurationError) as error:
+        raise DatabaseUnavailableError(
+            f"{info.uri!r} is not a usable Neo4j URI: {error}"
+        ) from error
     try:
         driver.verify_connectivity()
     except AuthError as error:
@@ -88,9 +95,10 @@ def again_if_commit_lost(work: Callable[[], _T], *, attempts: int = 5) -> _T:
 
     The driver retries lost connections and transient errors itself, but not `IncompleteCommit`
     (a restart between COMMIT and its answer): whether that transaction committed is unknown,
-    and work that is not idempotent must not run twice. Loads and settling are idempotent (a
-    batch that did commit comes back unchanged; settling works off labels it removes as it
-    goes), so they are simply run again, which also waits out the restart.
+    and work that is not idempotent must not run twice. The steps of a load are idempotent (a
+    batch that did commit comes back unchanged; a merge, refresh or trust chunk that did commit
+    finds nothing left to do or writes the same values), so they are simply run again; the
+    driver's own retries on that new attempt wait out the restart.
     """
     for attempt in range(1, attempts + 1):
         try:
@@ -98,8 +106,7 @@ def again_if_commit_lost(work: Callable[[], _T], *, attempts: int = 5) -> _T:
         except IncompleteCommit as error:
             if attempt == attempts:
                 raise
-            # Worded like the driver's own retry warning, so `scholargraph.retries` counts it.
-            log.warning("Transaction failed and will be retried in %ss (%s)", 0, error)
+            log.warning(COMMIT_LOST_MESSAGE, error)  # counted by `scholargraph.retries`
     raise AssertionError("unreachable")
 
 

@@ -14,6 +14,7 @@ from typing import LiteralString
 
 from neo4j import Driver
 
+from graphdb.connection import again_if_commit_lost
 from graphdb.errors import MigrationError
 
 
@@ -151,7 +152,15 @@ def fetch_applied_migrations(driver: Driver, database: str) -> list[AppliedMigra
 def apply_migrations(
     driver: Driver, database: str, migrations: tuple[Migration, ...] = MIGRATIONS
 ) -> list[Migration]:
-    """Apply the migrations not yet recorded; return those applied now (empty when current)."""
+    """Apply the migrations not yet recorded; return those applied now (empty when current).
+
+    Every statement is idempotent (IF NOT EXISTS, MERGE), so the whole step is run again if a
+    commit's answer is lost with the connection.
+    """
+    return again_if_commit_lost(lambda: _apply(driver, database, migrations))
+
+
+def _apply(driver: Driver, database: str, migrations: tuple[Migration, ...]) -> list[Migration]:
     applied = {m.version: m for m in fetch_applied_migrations(driver, database)}
     done: list[Migration] = []
     for migration in sorted(migrations, key=lambda m: m.version):

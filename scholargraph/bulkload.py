@@ -27,8 +27,9 @@ from loaders.formats import expand_paths
 from loaders.quarantine import Quarantine
 from loaders.rows import RowBuilder
 from scholargraph.database import local_server
-from scholargraph.loading import row_builder
+from scholargraph.loading import LOADER_RETRY_S, row_builder
 from scholargraph.localneo4j import LocalNeo4j, LocalNeo4jError
+from scholargraph.retries import counted_retries
 from scholargraph.settings import Settings
 
 
@@ -65,7 +66,8 @@ def import_into(
             raise BulkImportError(f"neo4j-admin import failed:\n{tail}")
         started = time.perf_counter()
         state = server.start()
-        with open_driver(ConnectionInfo(state.uri, "neo4j", state.password, database)) as driver:
+        info = ConnectionInfo(state.uri, "neo4j", state.password, database)
+        with open_driver(info, retry_s=LOADER_RETRY_S) as driver:
             restore_empty_lists(driver, database)
             apply_migrations(driver, database)
             # Every researcher is PendingBlock: settling stores each one's trust score once.
@@ -96,13 +98,14 @@ def run_bulk_import(
             f"NEO4J_URI is set ({settings.neo4j_uri}): neo4j-admin import needs the local "
             "server's files; use `scholargraph load arxiv` for a server not managed here."
         )
-    report = import_into(
-        local_server(settings),
-        paths,
-        row_builder(settings, taxonomy_dir, ror_dir),
-        quarantine_path=quarantine_path,
-        database=settings.neo4j_database,
-    )
+    with counted_retries(console, LOADER_RETRY_S) as retries:
+        report = import_into(
+            local_server(settings),
+            paths,
+            row_builder(settings, taxonomy_dir, ror_dir),
+            quarantine_path=quarantine_path,
+            database=settings.neo4j_database,
+        )
     table = Table(title="import summary", show_header=False)
     table.add_row("records read", f"{report.records:,}")
     table.add_row("papers", f"{report.papers:,}")
@@ -122,6 +125,8 @@ def run_bulk_import(
         "quarantined",
         f"{report.quarantined:,}" + (f" → {quarantine_path}" if report.quarantined else ""),
     )
+    if retried := retries.summary():
+        table.add_row("transactions retried", retried)
     table.add_row(
         "time (CSV / import / settle)",
         f"{report.csv_seconds:,.1f} / {report.import_seconds:,.1f} / "

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError, TransientError
 from rich.console import Console
+from rich.markup import escape
 
 from graphdb.connection import first_line, open_driver
 from graphdb.errors import DatabaseUnavailableError
@@ -37,7 +38,7 @@ def _settings() -> Settings:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -48,12 +49,18 @@ RESUMABLE = (
 
 
 def _neo4j_failed(error: Exception, after: str = "") -> typer.Exit:
-    """One line for a database failure, never the driver's traceback."""
+    """One line for a database failure, never the driver's traceback.
+
+    `after` (how to resume) is added when Neo4j went away; a query Neo4j rejected is a bug,
+    reported with its status code, and running again would not help.
+    """
     if isinstance(error, DatabaseUnavailableError):
         hint = ""
         if not _settings().uses_external_neo4j:
             hint = " (is the local server running? `scholargraph neo4j start`)"
         return _fail(f"{error}: {error.detail}{hint}")
+    if isinstance(error, Neo4jError) and not isinstance(error, TransientError):
+        return _fail(f"Neo4j rejected a query ({error.code}): {first_line(error)}")
     return _fail(f"Neo4j failed: {first_line(error)}{after}")
 
 

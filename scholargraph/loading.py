@@ -66,7 +66,7 @@ def run_load(
         open_driver(target, retry_s=LOADER_RETRY_S) as driver,
         Quarantine(quarantine_path) as quarantine,
         record_progress(console, enabled=progress) as bar,
-        counted_retries(console) as retries,
+        counted_retries(console, LOADER_RETRY_S) as retries,
     ):
         apply_migrations(driver, target.database)
         total = sum(count_records(f) or 0 for f in files) if progress else None
@@ -116,7 +116,7 @@ def run_harvest(
         open_driver(target, retry_s=LOADER_RETRY_S) as driver,
         Quarantine(quarantine_path) as quarantine,
         record_progress(console, enabled=progress) as bar,
-        counted_retries(console) as retries,
+        counted_retries(console, LOADER_RETRY_S) as retries,
     ):
         apply_migrations(driver, target.database)
         task = bar.add_task(f"harvesting {endpoint}", total=None)

@@ -11,14 +11,16 @@ as it happens, so a user watching a stalled progress bar knows why.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
 from rich.console import Console
+from rich.markup import escape
 
-from graphdb.connection import first_line
+from graphdb.connection import COMMIT_LOST_MESSAGE, first_line
 
 DRIVER_LOGGER = "neo4j"
 PROJECT_LOGGER = "graphdb.connection"
@@ -30,41 +32,53 @@ COMMIT_LOST = "commit answer lost"
 
 
 class RetryLog(logging.Handler):
-    """Counts the driver's retries by cause and prints one line per lost connection."""
+    """Counts the driver's retries by cause; says a lost connection, at most every 15 s."""
 
-    def __init__(self, console: Console) -> None:
+    QUIET_S = 15.0  # one outage retries several transactions, each with its own backoff
+
+    def __init__(self, console: Console, patience_s: float) -> None:
         super().__init__(logging.WARNING)
         self.console = console
+        self.patience_s = patience_s
         self.counts: Counter[str] = Counter()
+        self._said_at = -self.QUIET_S
 
     def emit(self, record: logging.LogRecord) -> None:
-        args = record.args if isinstance(record.args, tuple) else ()
+        # Raising here would escape from the driver's retry loop: report and go on instead.
+        try:
+            self._take(record)
+        except Exception:
+            self.handleError(record)
+
+    def _take(self, record: logging.LogRecord) -> None:
         if record.name.startswith(CONNECTION_LOGGERS):
             return  # a dropped connection, also raised: retried (counted below) or reported
-        if not str(record.msg).startswith(RETRY_MESSAGE) or len(args) != 2:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if str(record.msg).startswith(RETRY_MESSAGE) and len(args) == 2:
+            error = args[1]
+        elif record.msg == COMMIT_LOST_MESSAGE and len(args) == 1:
+            error = args[0]
+        else:
             message = record.getMessage().strip().splitlines() or [""]
-            self.console.print(
-                f"[yellow]neo4j:[/yellow] {message[0]}", highlight=False, soft_wrap=True
-            )
+            self._say(f"[yellow]neo4j:[/yellow] {escape(message[0])}")
             return
-        delay, error = args
         cause = retry_cause(error)
         self.counts[cause] += 1
+        if cause not in (CONNECTION_LOST, COMMIT_LOST):
+            return  # deadlocks and the like: expected with two writers, counted only
+        now = time.monotonic()
+        if now - self._said_at < self.QUIET_S:
+            return
+        self._said_at = now
         reason = first_line(error) if isinstance(error, BaseException) else str(error)
-        if cause == CONNECTION_LOST:
-            wait = f" in {delay:.0f} s" if isinstance(delay, (int, float)) else ""
-            self.console.print(
-                f"[yellow]Neo4j connection lost[/yellow] ({reason}); retrying{wait}",
-                highlight=False,
-                soft_wrap=True,
-            )
-        elif cause == COMMIT_LOST:
-            self.console.print(
-                f"[yellow]Neo4j connection lost during a commit[/yellow] ({reason}); "
-                "running that step again (it is idempotent)",
-                highlight=False,
-                soft_wrap=True,
-            )
+        during = " during a commit" if cause == COMMIT_LOST else ""
+        self._say(
+            f"[yellow]Neo4j connection lost{during}[/yellow] ({escape(reason)}); retrying "
+            f"for up to {self.patience_s:.0f} s"
+        )
+
+    def _say(self, text: str) -> None:
+        self.console.print(text, highlight=False, soft_wrap=True)
 
     def summary(self) -> str:
         """Counts by cause, e.g. "12 (deadlock 11, connection lost 1)"; "" if none."""
@@ -89,10 +103,10 @@ def retry_cause(error: object) -> str:
 
 
 @contextmanager
-def counted_retries(console: Console) -> Iterator[RetryLog]:
+def counted_retries(console: Console, patience_s: float) -> Iterator[RetryLog]:
     """While the block runs, the driver's warnings (and `graphdb.connection`'s own retries of
     idempotent work) go to a `RetryLog` and nowhere else."""
-    handler = RetryLog(console)
+    handler = RetryLog(console, patience_s)
     loggers = [logging.getLogger(name) for name in (DRIVER_LOGGER, PROJECT_LOGGER)]
     propagated = [logger.propagate for logger in loggers]
     for logger in loggers:

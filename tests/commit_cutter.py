@@ -4,7 +4,8 @@ The worst moment for a restart or a network failure is between a transaction's C
 answer: the server has committed, the client cannot know, and the driver raises
 `IncompleteCommit` instead of retrying. A real restart hits that window rarely; this proxy hits
 it on purpose. Every `every`-th COMMIT a client sends is forwarded, the server's answer is
-awaited (so the transaction did commit) and dropped, and both connections are cut.
+awaited (the transaction is then settled, normally committed) and dropped, and both
+connections are cut.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ class CommitCutter:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            server = socket.create_connection(self.upstream)
+            try:
+                server = socket.create_connection(self.upstream)
+            except OSError:
+                client.close()  # the client sees a lost connection, as it would
+                continue
             cut = threading.Event()
             threading.Thread(
                 target=self._to_server, args=(client, server, cut), daemon=True

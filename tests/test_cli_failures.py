@@ -6,12 +6,13 @@ import io
 import logging
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable
 from rich.console import Console
 
-from graphdb.connection import ConnectionInfo
+from graphdb.connection import ConnectionInfo, again_if_commit_lost
 from scholargraph.retries import counted_retries
 from tests.loading import cli
 
@@ -57,7 +58,7 @@ def test_a_wrong_password_is_named(neo4j_info: ConnectionInfo, cli_env: dict[str
 
 
 def test_driver_retries_are_counted_and_a_lost_connection_is_said_once() -> None:
-    # The driver's own warnings, as it logs them (neo4j._sync.work.session).
+    # The driver's own warnings, as it logs them (neo4j._sync.work.session), and ours.
     driver_log = logging.getLogger("neo4j.session")
     lost = ServiceUnavailable("Couldn't connect to 127.0.0.1:7687 (resolved to ...):\nmore")
     lost.__cause__ = ConnectionRefusedError(111, "Connection refused")
@@ -65,14 +66,29 @@ def test_driver_retries_are_counted_and_a_lost_connection_is_said_once() -> None
         code="Neo.TransientError.Transaction.DeadlockDetected", message="cycle of locks"
     )
     out = io.StringIO()
-    with counted_retries(Console(file=out, width=200)) as retries:
-        for error in (deadlock, lost, deadlock):
+    with counted_retries(Console(file=out, width=200), patience_s=180) as retries:
+        for error in (deadlock, lost, deadlock, lost):  # one outage: said once
             driver_log.warning("Transaction failed and will be retried in %ss (%s)", 1.6, error)
+        again_if_commit_lost(_fails_once_with(IncompleteCommit("lost [/b] [x IN list]")))
+        # Rich markup in a message is printed as it is, not interpreted (nor raised).
+        driver_log.warning("Unexpected [/bold] from %s", "[x IN [1]]")
     assert out.getvalue().splitlines() == [
         "Neo4j connection lost (Couldn't connect to 127.0.0.1:7687: Connection refused); "
-        "retrying in 2 s"
+        "retrying for up to 180 s",
+        "neo4j: Unexpected [/bold] from [x IN [1]]",
     ]
-    assert retries.summary() == "3 (deadlock 2, connection lost 1)"
+    assert retries.summary() == "5 (deadlock 2, connection lost 2, commit answer lost 1)"
     # Afterwards the driver's logging is as it was.
     assert not any(type(h).__name__ == "RetryLog" for h in logging.getLogger("neo4j").handlers)
     assert logging.getLogger("neo4j").propagate
+
+
+def _fails_once_with(error: Exception) -> Callable[[], str]:
+    failures = [error]
+
+    def work() -> str:
+        if failures:
+            raise failures.pop()
+        return "done"
+
+    return work
