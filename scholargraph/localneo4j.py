@@ -28,6 +28,8 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+# How long a restarted server waits for its previous ports (see `LocalNeo4j._start`).
+PORT_WAIT_S = 20.0
 JVM_FLAGS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -235,8 +237,14 @@ class LocalNeo4j:
         for folder in ("conf", "data", "logs", "run", "import", "plugins"):
             (self.home / folder).mkdir(parents=True, exist_ok=True)
         password = state.password if state else new_password()
-        bolt_port = _pick_port(state.bolt_port if state else self.preferred_ports[0])
-        http_port = _pick_port(state.http_port if state else self.preferred_ports[1], {bolt_port})
+        # A server started before keeps its ports, so clients holding its URI (an API process, a
+        # load waiting out a restart) find it again; after a crash the dying process may hold
+        # them for a moment longer, so they are waited for before others are picked.
+        wait_s = PORT_WAIT_S if state else 0.0
+        bolt_port = _pick_port(state.bolt_port if state else self.preferred_ports[0], wait_s=wait_s)
+        http_port = _pick_port(
+            state.http_port if state else self.preferred_ports[1], {bolt_port}, wait_s=wait_s
+        )
         self._write_conf(bolt_port, http_port)
         if not (self.data_dir / "dbms" / "auth.ini").exists():
             self._admin(dist, ["dbms", "set-initial-password", password])
@@ -448,10 +456,16 @@ def _java() -> str:
     return java
 
 
-def _pick_port(preferred: int, taken: set[int] | None = None) -> int:
+def _pick_port(preferred: int, taken: set[int] | None = None, *, wait_s: float = 0.0) -> int:
     taken = taken or set()
-    if preferred not in taken and _port_free(preferred):
-        return preferred
+    if preferred not in taken:
+        deadline = time.monotonic() + wait_s
+        while True:
+            if _port_free(preferred):
+                return preferred
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
     while True:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 import re
 import signal
 import threading
@@ -349,6 +350,16 @@ def _wait_for_checkpoint(driver: Driver, source: str, deadline_s: float) -> int:
     raise AssertionError("the load committed nothing in time")
 
 
+def _kill(server: LocalNeo4j) -> None:
+    pid = server.running_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while server.running_pid() is not None:
+        assert time.monotonic() < deadline, "Neo4j outlived SIGKILL"
+        time.sleep(0.1)
+
+
 def test_sigkill_then_rerun_gives_the_same_graph(
     clean_graph: Driver, cli_env: dict[str, str], arxiv_data_dir: Path, tmp_path: Path
 ) -> None:
@@ -369,13 +380,17 @@ def test_sigkill_then_rerun_gives_the_same_graph(
     assert_same_graph(interrupted, snapshot(clean_graph))
 
 
+@pytest.mark.parametrize("how", ["restart", "crash"])
 def test_load_survives_a_neo4j_restart(
+    how: str,
     test_server: LocalNeo4j | None,
     clean_graph: Driver,
     cli_env: dict[str, str],
     arxiv_data_dir: Path,
     tmp_path: Path,
 ) -> None:
+    # A clean restart (SIGTERM: Neo4j ends its transactions and checkpoints), and a crash
+    # (SIGKILL: Neo4j recovers from its transaction log on the next start).
     if test_server is None:
         pytest.skip("the suite runs against an external Neo4j it cannot restart")
     pages = sorted((arxiv_data_dir / OAI).glob("*.xml.gz"))[:2]
@@ -383,7 +398,10 @@ def test_load_survives_a_neo4j_restart(
     args += ["--quarantine", str(tmp_path / "q.jsonl")]
     process = cli_process(args, cli_env)
     _wait_for_checkpoint(clean_graph, str(pages[0].resolve()), 120)
-    test_server.stop()
+    if how == "crash":
+        _kill(test_server)
+    else:
+        test_server.stop()
     test_server.start()
     output, _ = process.communicate(timeout=300)
     assert process.returncode == 0, output

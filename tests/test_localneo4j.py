@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+
 from neo4j import Driver
 
 from graphdb.connection import ConnectionInfo
-from scholargraph.localneo4j import LocalNeo4j, components, new_password
+from scholargraph.localneo4j import LocalNeo4j, _pick_port, components, new_password
 from scholargraph.settings import NEO4J_VERSION
 
 
@@ -44,3 +47,15 @@ def test_generated_passwords_are_never_read_as_options() -> None:
     passwords = {new_password() for _ in range(2000)}
     assert len(passwords) == 2000
     assert all(p.isalnum() and p.isascii() and len(p) >= 32 for p in passwords)
+
+
+def test_a_restarted_server_gets_its_port_back_once_the_old_process_lets_go() -> None:
+    # After a crash the dying process may hold its ports a moment longer; a restart waits for
+    # them rather than moving to another port that clients holding the old URI cannot find.
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = int(held.getsockname()[1])
+        assert _pick_port(port, wait_s=0) != port
+        threading.Timer(1.0, held.close).start()
+        assert _pick_port(port, wait_s=15) == port
