@@ -8,7 +8,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver
 
-from graphdb.connection import GraphReader
+from graphdb.connection import GraphReader, again_if_commit_lost
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +97,15 @@ RETURN org.rorId AS rorId, i.id AS institutionId, size(added) AS added,
 def link_ror_organisations(
     driver: Driver, database: str, organisations: list[dict[str, Any]]
 ) -> list[RorLink]:
-    """`organisations`: {rorId, name, keys, acronyms, domains}; one write transaction."""
-    records, _, _ = driver.execute_query(
-        LINK_ROR_ORGANISATIONS, organisations=organisations, database_=database
+    """`organisations`: {rorId, name, keys, acronyms, domains}; one write transaction.
+
+    Run again if its commit's answer is lost with the connection: linking is idempotent (the
+    links are the same; only the counts of domains added and removed then read 0).
+    """
+    records, _, _ = again_if_commit_lost(
+        lambda: driver.execute_query(
+            LINK_ROR_ORGANISATIONS, organisations=organisations, database_=database
+        )
     )
     return [
         RorLink(r["rorId"], r["institutionId"], int(r["added"]), int(r["removed"])) for r in records
