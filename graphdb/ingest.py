@@ -97,16 +97,18 @@ SET topic.name = t.name, topic.archive = t.archive, topic.group = t.group,
     topic.groupName = t.groupName, topic.active = t.active
 """
 
-# Spellings that normalise alike share an institution; without a ROR id its name is the
-# greatest of them (code point order, which prefers "Université" to "Universite"), so it
-# depends neither on load order nor on which writer commits first.
+# Spellings that normalise alike share an institution, and so do those that map to one ROR
+# organisation: its name is the greatest of the names they carry (code point order, which
+# prefers "Université" to "Universite"; ROR's own name when the organisation record is
+# loaded, which all of them then carry), with that name's key, so neither depends on load
+# order nor on which writer commits first.
 UPSERT_INSTITUTIONS: LiteralString = """
 UNWIND $institutions AS inst
 MERGE (i:Institution {id: inst.id})
 ON CREATE SET i.name = inst.name, i.nameKey = inst.nameKey, i.rorId = inst.rorId
 WITH i, inst
-WHERE i.rorId IS NULL AND inst.name > i.name
-SET i.name = inst.name
+WHERE inst.name > i.name
+SET i.name = inst.name, i.nameKey = inst.nameKey
 """
 
 # One pass over the batch classifies each paper and writes the ones that changed; an unchanged

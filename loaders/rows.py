@@ -48,9 +48,15 @@ class RowBuilder:
             return None
         match = self.ror.match(raw) if self.ror is not None else None
         if match is not None:
+            # Every spelling that maps to this organisation carries the same name (ROR's, or the
+            # greatest spelling wins in graphdb.ingest) and the key of that name, so neither
+            # depends on which spelling a load meets first.
             short = match.ror_id.rstrip("/").rsplit("/", 1)[-1]
             return InstitutionRow(
-                id=f"ror:{short}", name=match.name, nameKey=key, rorId=match.ror_id
+                id=f"ror:{short}",
+                name=match.name,
+                nameKey=institution_key(match.name),
+                rorId=match.ror_id,
             )
         digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
         return InstitutionRow(
