@@ -42,6 +42,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+# What a command reports in one line (`_neo4j_failed`) instead of the driver's traceback.
+NEO4J_FAILURES = (DatabaseUnavailableError, DriverError, Neo4jError)
+
 # Loads commit batch by batch and checkpoint what committed.
 RESUMABLE = (
     ". What was committed is kept: run the same command again to continue from its checkpoint."
@@ -312,7 +315,7 @@ def load_arxiv(
         )
     except (LocalNeo4jError, FileNotFoundError) as error:
         raise _fail(str(error)) from error
-    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+    except NEO4J_FAILURES as error:
         raise _neo4j_failed(error, RESUMABLE) from error
     if report.quarantined:
         raise typer.Exit(2)
@@ -366,7 +369,7 @@ def import_arxiv(
         )  # fmt: skip
     except (LocalNeo4jError, BulkImportError, FileNotFoundError) as error:
         raise _fail(str(error)) from error
-    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+    except NEO4J_FAILURES as error:
         raise _neo4j_failed(error) from error
     if report.quarantined:
         raise typer.Exit(2)
@@ -408,7 +411,7 @@ def harvest_arxiv(
         )
     except LocalNeo4jError as error:
         raise _fail(str(error)) from error
-    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+    except NEO4J_FAILURES as error:
         raise _neo4j_failed(error, RESUMABLE) from error
     if report.quarantined:
         raise typer.Exit(2)
@@ -419,7 +422,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
-    except (DatabaseUnavailableError, DriverError, Neo4jError) as error:
+    except NEO4J_FAILURES as error:
         # Any other command (migrate, users, ...): a line, not the driver's traceback.
         _neo4j_failed(error)
         sys.exit(1)
