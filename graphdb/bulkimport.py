@@ -11,6 +11,8 @@ from typing import LiteralString
 
 from neo4j import Driver
 
+from graphdb.connection import again_while_unavailable
+
 RESTORE_EMPTY_PAPER_LISTS: LiteralString = """
 MATCH (p:Paper) WHERE p.versions IS NULL OR p.dois IS NULL
 CALL (p) {
@@ -28,8 +30,16 @@ CALL (a) {
 """
 
 
-def restore_empty_lists(driver: Driver, database: str) -> None:
-    """Give imported papers and AUTHORED edges the empty lists the writer would have stored."""
-    with driver.session(database=database) as session:
-        for query in (RESTORE_EMPTY_PAPER_LISTS, RESTORE_EMPTY_INSTITUTION_IDS):
-            session.run(query).consume()
+def restore_empty_lists(driver: Driver, database: str, *, patience_s: float = 180.0) -> None:
+    """Give imported papers and AUTHORED edges the empty lists the writer would have stored.
+
+    Each statement commits as it goes and touches only what still lacks its list, so one that
+    loses its connection half-way (a restart) is run again and finishes the rest.
+    """
+    for query in (RESTORE_EMPTY_PAPER_LISTS, RESTORE_EMPTY_INSTITUTION_IDS):
+
+        def run(query: LiteralString = query) -> None:
+            with driver.session(database=database) as session:
+                session.run(query).consume()
+
+        again_while_unavailable(run, patience_s=patience_s)

@@ -32,6 +32,8 @@ _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 COMMIT_LOST_MESSAGE = "Commit answer lost with the connection; running the work again (%s)"
+# Worded like the driver's own retry warning, so `scholargraph.retries` counts both alike.
+RUN_AGAIN_MESSAGE = "Transaction failed and will be retried in %.1fs (%s)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,26 @@ def again_if_commit_lost(work: Callable[[], _T], *, attempts: int = 5) -> _T:
                 raise
             log.warning(COMMIT_LOST_MESSAGE, error)  # counted by `scholargraph.retries`
     raise AssertionError("unreachable")
+
+
+def again_while_unavailable(work: Callable[[], _T], *, patience_s: float) -> _T:
+    """Idempotent auto-commit work, run again while Neo4j is unreachable or restarting.
+
+    The driver retries managed transactions, but never an auto-commit one (`session.run`),
+    which `CALL { ... } IN TRANSACTIONS` needs. Work that only touches what is still left to
+    do is simply run again, with the driver's backoff, for up to `patience_s` seconds.
+    """
+    deadline = time.monotonic() + patience_s
+    delay = 1.0
+    while True:
+        try:
+            return work()
+        except (ServiceUnavailable, SessionExpired, TransientError) as error:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning(RUN_AGAIN_MESSAGE, delay, error)  # counted by `scholargraph.retries`
+            time.sleep(delay)
+            delay = min(2 * delay, 8.0)
 
 
 def first_line(error: BaseException) -> str:

@@ -1,8 +1,10 @@
 """Offline initial load: records → rows → CSV files for `neo4j-admin database import full`.
 
-The transactional loader (`loaders.ingest`) is for a live graph; this path is for building one
-from nothing, many times faster. It writes the graph the loader writes, decided by the same
-code (`RowBuilder` rows, the same researcher ids), with the loader's rules reproduced here:
+The transactional loader (`loaders.ingest`) is for a live graph; this path builds one from
+nothing. neo4j-admin itself is fast (~9,000 papers/s at 200k), but the restart, the index
+builds and settling on a cold server cost more than it saves on 2 cores (docs/benchmarks.md).
+It writes the graph the loader writes, decided by the same code (`RowBuilder` rows, the same
+researcher ids), with the loader's rules reproduced here:
 
 * papers: the first copy of an id is written; a later copy replaces it unless its content is
   unchanged or it is older (`freshness`), exactly the loader's created/updated/unchanged/stale;

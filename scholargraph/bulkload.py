@@ -68,7 +68,7 @@ def import_into(
         state = server.start()
         info = ConnectionInfo(state.uri, "neo4j", state.password, database)
         with open_driver(info, retry_s=LOADER_RETRY_S) as driver:
-            restore_empty_lists(driver, database)
+            restore_empty_lists(driver, database, patience_s=LOADER_RETRY_S)
             apply_migrations(driver, database)
             # Every researcher is PendingBlock: settling stores each one's trust score once.
             resolve_pending_identities(driver, database)

@@ -6,6 +6,10 @@ answer: the server has committed, the client cannot know, and the driver raises
 it on purpose. Every `every`-th COMMIT a client sends is forwarded, the server's answer is
 awaited (the transaction is then settled, normally committed) and dropped, and both
 connections are cut.
+
+With another `trigger` (bytes of a query's text) the connection is cut on the server's first
+answer to the message carrying it: an auto-commit statement is lost while it runs. `limit`
+caps the number of cuts.
 """
 
 from __future__ import annotations
@@ -20,10 +24,19 @@ COMMIT = b"\x00\x02\xb0\x12\x00\x00"
 
 
 class CommitCutter:
-    def __init__(self, upstream: tuple[str, int], every: int) -> None:
+    def __init__(
+        self,
+        upstream: tuple[str, int],
+        every: int,
+        *,
+        trigger: bytes = COMMIT,
+        limit: int | None = None,
+    ) -> None:
         self.upstream = upstream
         self.every = every
-        self.commits = 0
+        self.trigger = trigger
+        self.limit = limit
+        self.commits = 0  # messages carrying the trigger
         self.cuts = 0
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -68,9 +81,9 @@ class CommitCutter:
         tail = b""
         while data := _receive(client):
             seen = tail + data
-            if COMMIT in seen and self._should_cut():
+            if self.trigger in seen and self._should_cut():
                 cut.set()
-            tail = seen[-(len(COMMIT) - 1) :]
+            tail = seen[-(len(self.trigger) - 1) :]
             try:
                 server.sendall(data)
             except OSError:
@@ -94,7 +107,10 @@ class CommitCutter:
     def _should_cut(self) -> bool:
         with self._lock:
             self.commits += 1
-            return self.commits % self.every == 0
+            cutting = self.commits % self.every == 0
+            if cutting and self.limit is not None:
+                cutting = self.commits // self.every <= self.limit
+            return cutting
 
 
 def _receive(sock: socket.socket) -> bytes:

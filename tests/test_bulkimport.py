@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from graphdb.bulkimport import restore_empty_lists
 from graphdb.connection import ConnectionInfo, open_driver
 from graphdb.migrations import apply_migrations
 from loaders.bulkimport import RESEARCHER_LABELS, ImportWriter
@@ -24,6 +25,7 @@ from scholargraph.bulkload import import_into
 from scholargraph.loading import row_builder
 from scholargraph.localneo4j import LocalNeo4j
 from scholargraph.settings import Settings
+from tests.commit_cutter import CommitCutter
 from tests.graph_snapshot import assert_same_graph, snapshot
 
 pytestmark = pytest.mark.timeout(240)
@@ -116,3 +118,34 @@ def test_later_copies_replace_earlier_ones_unless_older(tmp_path: Path, settings
     researchers = (tmp_path / "researchers.csv").read_text().splitlines()
     # In the trust queue like every imported researcher; no identity left to settle.
     assert len(researchers) == 2 and researchers[1].split(",")[1] == f'"{RESEARCHER_LABELS}"'
+
+
+def test_restoring_empty_lists_survives_a_lost_connection(
+    clean_graph: Driver, neo4j_info: ConnectionInfo
+) -> None:
+    # What neo4j-admin leaves: papers without their lists, AUTHORED edges without ids. The
+    # proxy cuts the connection while the first restoring statement runs; the driver never
+    # retries an auto-commit statement, so without the project's retry this raises.
+    clean_graph.execute_query(
+        """
+        UNWIND range(1, 30) AS n
+        CREATE (p:Paper {arxivId: 'p' + n})<-[:AUTHORED {position: 1}]-(:Researcher {id: 'r' + n})
+        """
+    )
+    host, port = neo4j_info.uri.removeprefix("bolt://").rsplit(":", 1)
+    trigger = b"p.versions IS NULL"
+    with (
+        CommitCutter((host, int(port)), every=1, trigger=trigger, limit=1) as cutter,
+        open_driver(
+            ConnectionInfo(f"bolt://127.0.0.1:{cutter.port}", neo4j_info.user, neo4j_info.password)
+        ) as cut_driver,
+    ):
+        restore_empty_lists(cut_driver, "neo4j", patience_s=30)
+    assert (cutter.commits, cutter.cuts) == (2, 1)  # cut once, then run again in full
+    records, _, _ = clean_graph.execute_query(
+        """
+        MATCH (p:Paper)<-[a:AUTHORED]-()
+        RETURN collect(DISTINCT [p.versions, p.versionDates, p.dois, a.institutionIds]) AS lists
+        """
+    )
+    assert records[0]["lists"] == [[[], [], [], []]]
