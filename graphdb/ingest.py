@@ -152,7 +152,9 @@ CALL (p) {
 # A new researcher gets its names from this batch. Every touched researcher is labelled
 # PendingBlock; one whose names or affiliations changed also PendingIdentity. The labels survive
 # a crash, and `graphdb.identities` settles them from the AUTHORED edges after the batches, so
-# the result depends neither on batch boundaries nor on load order.
+# the result depends neither on batch boundaries nor on load order. Each researcher's AUTHORED
+# edges of the batch are created here, from the researcher just merged: a separate statement
+# looked every researcher up again per edge (10 % slower batches, docs/benchmarks.md).
 UPSERT_RESEARCHERS: LiteralString = """
 UNWIND $researchers AS row
 MERGE (r:Researcher {id: row.id})
@@ -162,16 +164,16 @@ ON CREATE SET r.nameKey = row.nameKey, r.field = row.field, r.block = row.block,
               r.nameVariants = row.names, r.name = row.name, r.nameVariantsText = row.namesText
 SET r:PendingBlock
 WITH r, row
-WHERE row.hasInstitutions OR any(n IN row.names WHERE NOT n IN r.nameVariants)
-SET r:PendingIdentity
-"""
-
-CREATE_AUTHORED: LiteralString = """
-UNWIND $edges AS e
-MATCH (r:Researcher {id: e.researcherId})
-MATCH (p:Paper {arxivId: e.arxivId})
-CREATE (r)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
-                       institutionIds: e.institutionIds}]->(p)
+CALL (r, row) {
+  WITH * WHERE row.hasInstitutions OR any(n IN row.names WHERE NOT n IN r.nameVariants)
+  SET r:PendingIdentity
+}
+CALL (r, row) {
+  UNWIND row.edges AS e
+  MATCH (p:Paper {arxivId: e.arxivId})
+  CREATE (r)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
+                         institutionIds: e.institutionIds}]->(p)
+}
 """
 
 CREATE_IN_TOPIC: LiteralString = """
@@ -286,7 +288,6 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
     if updated:
         tx.run(DETACH_PAPERS, arxivIds=updated).consume()
     researchers: dict[str, dict[str, Any]] = {}
-    authored: list[dict[str, Any]] = []
     for row in changed:
         for author in row["authors"]:
             entry = researchers.get(author["id"])
@@ -300,13 +301,13 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
                     "isCollaboration": author["isCollaboration"],
                     "initialsOf": {},
                     "hasInstitutions": False,
+                    "edges": [],
                 }
             add_spelling(entry["initialsOf"], author["name"], author["initials"])
             if author["institutionIds"]:
                 entry["hasInstitutions"] = True
-            authored.append(
+            entry["edges"].append(
                 {
-                    "researcherId": author["id"],
                     "arxivId": row["arxivId"],
                     "position": author["position"],
                     "name": author["name"],
@@ -323,7 +324,6 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
         entry["namesText"] = "".join(" " + n for n in names)
     # Sorted, so that concurrent loaders lock researchers in the same order.
     tx.run(UPSERT_RESEARCHERS, researchers=sorted(researchers.values(), key=_by_id)).consume()
-    tx.run(CREATE_AUTHORED, edges=authored).consume()
     # By topic: a few topics take most papers, and writers lock them in the same order.
     topics = sorted(
         (
