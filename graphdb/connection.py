@@ -119,12 +119,13 @@ def again_while_unavailable(work: Callable[[], _T], *, patience_s: float) -> _T:
     which `CALL { ... } IN TRANSACTIONS` needs. Work that only touches what is still left to
     do is simply run again, with the driver's backoff, for up to `patience_s` seconds.
     """
-    deadline = time.monotonic() + patience_s
+    deadline: float | None = None  # counted from the first failure, as the driver does
     delay = 1.0
     while True:
         try:
             return work()
         except (ServiceUnavailable, SessionExpired, TransientError) as error:
+            deadline = deadline or time.monotonic() + patience_s
             if time.monotonic() + delay > deadline:
                 raise
             log.warning(RUN_AGAIN_MESSAGE, delay, error)  # counted by `scholargraph.retries`

@@ -1,7 +1,7 @@
 """Offline initial load: records → rows → CSV files for `neo4j-admin database import full`.
 
 The transactional loader (`loaders.ingest`) is for a live graph; this path builds one from
-nothing. neo4j-admin itself is fast (~9,000 papers/s at 200k), but the restart, the index
+nothing. neo4j-admin itself is fast (~8,000 papers/s at 200k), but the restart, the index
 builds and settling on a cold server cost more than it saves on 2 cores (docs/benchmarks.md).
 It writes the graph the loader writes, decided by the same code (`RowBuilder` rows, the same
 researcher ids), with the loader's rules reproduced here:

@@ -7,9 +7,9 @@ it on purpose. Every `every`-th COMMIT a client sends is forwarded, the server's
 awaited (the transaction is then settled, normally committed) and dropped, and both
 connections are cut.
 
-With another `trigger` (bytes of a query's text) the connection is cut on the server's first
-answer to the message carrying it: an auto-commit statement is lost while it runs. `limit`
-caps the number of cuts.
+With another `trigger` (bytes of a query's text, found once in it) the connection is cut on
+the server's first bytes after the message carrying it is forwarded: an auto-commit
+statement's answer is lost, whether it ran or not. `limit` caps the number of cuts.
 """
 
 from __future__ import annotations

@@ -83,9 +83,11 @@ def storable(value: object) -> bool:
         return True
     if isinstance(value, int):
         return INT64[0] <= value <= INT64[1]
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple):  # of one kind of scalar: Neo4j has no nested lists
         kinds = {type(v) for v in value}
-        return len(kinds) <= 1 and all(v is not None and storable(v) for v in value)
+        return len(kinds) <= 1 and all(
+            v is not None and not isinstance(v, list | tuple | dict) and storable(v) for v in value
+        )
     return False
 
 
@@ -171,18 +173,23 @@ def oai_mutants(records: list[str]) -> Iterator[tuple[str, str]]:
                 yield f"{number}: <{name}>{odd:.40}", before + element + after
 
 
+def _oai_mutant_page(arxiv_data_dir: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    """One page of all the mutants: a record that raised would end the page there."""
+    head, records, tail = _oai_records(arxiv_data_dir)
+    mutants = list(oai_mutants(records))
+    page = tmp_path / "mutants.xml"
+    page.write_text(head + "\n".join(record for _, record in mutants) + tail, encoding="utf-8")
+    return page, [what for what, _ in mutants]
+
+
 def test_mutated_oai_records_never_raise(
     arxiv_data_dir: Path, rows: RowBuilder, tmp_path: Path
 ) -> None:
-    head, records, tail = _oai_records(arxiv_data_dir)
-    mutants = list(oai_mutants(records))
-    # One page of all the mutants: a record that raised would end the page there.
-    page = tmp_path / "mutants.xml"
-    page.write_text(head + "\n".join(record for _, record in mutants) + tail, encoding="utf-8")
+    page, mutants = _oai_mutant_page(arxiv_data_dir, tmp_path)
     parsed = list(iter_oai_records(page))
     assert len(parsed) == len(mutants)
     outcomes = {"record": 0, "rejected": 0}
-    for (what, _), item in zip(mutants, parsed, strict=True):
+    for what, item in zip(mutants, parsed, strict=True):
         if isinstance(item, RejectedRecord):
             assert item.reason, what
             outcomes["rejected"] += 1
@@ -202,9 +209,27 @@ def test_mutated_kaggle_lines_load_into_neo4j(
     source = tmp_path / "mutants.jsonl"
     source.write_text("\n".join(mutants) + "\n", encoding="utf-8")
     parsed = [parse_kaggle_line(line, str(source), n) for n, line in enumerate(mutants, 1)]
+    assert_loaded(clean_graph, settings, source, parsed, tmp_path)
+
+
+def test_mutated_oai_records_load_into_neo4j(
+    arxiv_data_dir: Path, clean_graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    page, _ = _oai_mutant_page(arxiv_data_dir, tmp_path)
+    assert_loaded(clean_graph, settings, page, list(iter_oai_records(page)), tmp_path)
+
+
+def assert_loaded(
+    graph: Driver,
+    settings: Settings,
+    source: Path,
+    parsed: list[PaperRecord | RejectedRecord],
+    tmp_path: Path,
+) -> None:
+    """Loading `source` writes every parsed copy and quarantines every rejected one."""
     records = [p for p in parsed if isinstance(p, PaperRecord)]
-    report = load_files(clean_graph, settings, [source], tmp_path / "q.jsonl")
+    report = load_files(graph, settings, [source], tmp_path / "q.jsonl")
     assert report.quarantined == len(parsed) - len(records) > 0
     assert report.created + report.updated + report.unchanged + report.stale == len(records)
-    papers, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN collect(p.arxivId) AS ids")
+    papers, _, _ = graph.execute_query("MATCH (p:Paper) RETURN collect(p.arxivId) AS ids")
     assert sorted(papers[0]["ids"]) == sorted({r.arxiv_id for r in records})
