@@ -75,20 +75,6 @@ WITH r LIMIT $limit
 RETURN collect(r.id) AS ids
 """
 
-# Pending researchers whose block is not contested (the CONTESTED_BLOCKS test, per researcher):
-# nothing in the merge steps moves their edges, merges or deletes them, so their names and
-# affiliations are refreshed on another thread while the merges are worked out. The test
-# holds throughout settling: a block with an alias keeps an initials-only and a full-name
-# researcher when it is undone, and gains an alias when a merge is applied.
-PENDING_IDS_OUTSIDE_CONTESTED: LiteralString = """
-MATCH (r:PendingIdentity)
-WHERE NOT ((EXISTS { MATCH (i:Researcher {block: r.block}) WHERE i.initialsOnly }
-            AND EXISTS { MATCH (f:Researcher {block: r.block})
-                         WHERE NOT f.initialsOnly AND NOT f.isCollaboration })
-           OR EXISTS { MATCH (:ResearcherAlias {block: r.block}) })
-RETURN r.id
-"""
-
 UNMERGE_BLOCKS: LiteralString = """
 UNWIND $blocks AS b
 MATCH (a:ResearcherAlias {block: b})-[:ALIAS_OF]->(f:Researcher)
@@ -226,49 +212,11 @@ def resolve_pending_identities(
     researchers left with no relationship) run on `workers` threads, each in its own
     transactions: Neo4j runs a transaction on one core. Undoing and applying merges stay on one:
     under read-committed isolation a chunk that walks a co-author another chunk has just merged
-    away (and deleted) fails with EntityNotFound, which the driver does not retry. Beside them,
-    another thread refreshes the pending researchers outside contested blocks: no merge step
-    moves their edges, and they are deleted only when they have no edge left to be walked.
+    away (and deleted) fails with EntityNotFound, which the driver does not retry.
 
     Each step is idempotent, so a transaction whose commit was lost with the connection (a
     restart at that moment) is simply run again (`again_if_commit_lost`).
     """
-    # Steps 1-3 leave one core idle (~5 s of a 50k load's settling). Step 4 for the pending
-    # researchers outside contested blocks, which those steps never touch, runs beside them on
-    # a thread of its own.
-    with ThreadPoolExecutor(max_workers=1) as side:
-        outside = side.submit(_refresh_outside_contested, driver, database, chunk)
-        block_count, merged = _merge(driver, database, chunk, workers)
-        refreshed = outside.result()
-
-    # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
-    # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
-    # crash leaves exactly the unfinished part. Workers take disjoint shards of the queue.
-    def refresh(query: LiteralString, **parameters: Any) -> int:
-        refreshed = 0
-        with driver.session(database=database) as session:
-            while part := _again(
-                session.execute_read, _column, query, {"limit": chunk, **parameters}
-            ):
-                _refresh(session, part)
-                refreshed += len(part)
-        return refreshed
-
-    refreshed += drain_in_shards(
-        lambda digits: refresh(PENDING_IDS_OF_SHARD, digits=digits),
-        lambda: refresh(PENDING_IDS),
-        workers,
-    )
-    # Works and co-authors changed for everyone queued: their stored trust scores (what
-    # analysts read in Cypher) are recomputed, and the last labels go with them.
-    trust_refreshed = refresh_trust_of_pending(driver, database, workers=workers)
-    return ResolutionReport(
-        blocks=block_count, merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
-    )
-
-
-def _merge(driver: Driver, database: str, chunk: int, workers: int) -> tuple[int, int]:
-    """Steps 1-3 for every contested block holding a pending researcher: (blocks, merged)."""
     # The contested blocks and the merge decisions are spooled to temporary files, read back a
     # chunk at a time: Python's memory does not grow with the size of the load.
     with (
@@ -289,27 +237,35 @@ def _merge(driver: Driver, database: str, chunk: int, workers: int) -> tuple[int
             merged = 0
             for batch in _chunks_of(merges, chunk):
                 merged += _again(session.execute_write, _count, APPLY_MERGES, {"merges": batch})
-    return block_count, merged
 
-
-def _refresh_outside_contested(driver: Driver, database: str, chunk: int) -> int:
-    with (
-        driver.session(database=database) as session,
-        _spooled(session, PENDING_IDS_OUTSIDE_CONTESTED) as ids,
-    ):
+    # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
+    # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
+    # crash leaves exactly the unfinished part. Workers take disjoint shards of the queue.
+    def refresh(query: LiteralString, **parameters: Any) -> int:
         refreshed = 0
-        for part in _chunks_of(ids, chunk):
-            _refresh(session, part)
-            refreshed += len(part)
-    return refreshed
+        with driver.session(database=database) as session:
+            while part := _again(
+                session.execute_read, _column, query, {"limit": chunk, **parameters}
+            ):
+                _again(
+                    session.execute_write,
+                    _run,
+                    REFRESH_RESEARCHERS,
+                    {"ids": part, "strayPattern": STRAY_SYMBOLS},
+                )
+                refreshed += len(part)
+        return refreshed
 
-
-def _refresh(session: Session, ids: list[str]) -> None:
-    _again(
-        session.execute_write,
-        _run,
-        REFRESH_RESEARCHERS,
-        {"ids": ids, "strayPattern": STRAY_SYMBOLS},
+    refreshed = drain_in_shards(
+        lambda digits: refresh(PENDING_IDS_OF_SHARD, digits=digits),
+        lambda: refresh(PENDING_IDS),
+        workers,
+    )
+    # Works and co-authors changed for everyone queued: their stored trust scores (what
+    # analysts read in Cypher) are recomputed, and the last labels go with them.
+    trust_refreshed = refresh_trust_of_pending(driver, database, workers=workers)
+    return ResolutionReport(
+        blocks=block_count, merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
     )
 
 
