@@ -43,6 +43,8 @@ JVM_FLAGS = (
 # G1, Neo4j's default, for servers that answer requests. The throughput collector does no
 # concurrent marking beside the application: on 2 cores a bulk load is ~6 % faster with it
 # (docs/benchmarks.md), at the price of longer pauses when the old generation is collected.
+# The choice takes effect when the server starts (a running one keeps its own), and for the
+# home's neo4j-admin runs.
 GarbageCollector = Literal["g1", "parallel"]
 GC_FLAGS: dict[GarbageCollector, str] = {"g1": "-XX:+UseG1GC", "parallel": "-XX:+UseParallelGC"}
 
