@@ -44,6 +44,7 @@ def own_server(
         heap="1g",
         pagecache="256m",
         preferred_ports=(7691, 7478),
+        gc="parallel",  # a bulk-loading server, like the benchmark's
     )
     server.start()
     yield server
@@ -64,6 +65,13 @@ def _subset(data_dir: Path) -> list[Path]:
 
 
 @pytest.mark.sample
+def test_a_bulk_loading_server_runs_the_throughput_collector(own_server: LocalNeo4j) -> None:
+    state = own_server.read_state()
+    assert state is not None
+    flags = Path(f"/proc/{state.pid}/cmdline").read_bytes().split(b"\0")
+    assert b"-XX:+UseParallelGC" in flags and b"-XX:+UseG1GC" not in flags, flags
+
+
 def test_import_builds_the_transactional_graph(
     own_server: LocalNeo4j, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
 ) -> None:
