@@ -64,7 +64,6 @@ def _subset(data_dir: Path) -> list[Path]:
     ]
 
 
-@pytest.mark.sample
 def test_a_bulk_loading_server_runs_the_throughput_collector(own_server: LocalNeo4j) -> None:
     state = own_server.read_state()
     assert state is not None
@@ -72,6 +71,7 @@ def test_a_bulk_loading_server_runs_the_throughput_collector(own_server: LocalNe
     assert b"-XX:+UseParallelGC" in flags and b"-XX:+UseG1GC" not in flags, flags
 
 
+@pytest.mark.sample
 def test_import_builds_the_transactional_graph(
     own_server: LocalNeo4j, settings: Settings, arxiv_data_dir: Path, tmp_path: Path
 ) -> None:
