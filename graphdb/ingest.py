@@ -25,7 +25,7 @@ from typing import Any, LiteralString, NotRequired, TypedDict
 
 from neo4j import Driver, ManagedTransaction
 
-from graphdb.connection import again_if_commit_lost
+from graphdb.connection import Rows, again_if_commit_lost
 
 
 class TopicRow(TypedDict):
@@ -222,7 +222,7 @@ def write_batch(
             latest[row["arxivId"]] = row
         rows = list(latest.values())
         # One record holding every outcome: a record per paper costs the driver more.
-        result = tx.run(WRITE_PAPERS, papers=[_paper_parameters(r) for r in rows]).single()
+        result = tx.run(WRITE_PAPERS, papers=Rows(_paper_parameters(r) for r in rows)).single()
         outcomes: dict[str, str] = dict(result["outcomes"]) if result else {}
         changed = [r for r in rows if outcomes[r["arxivId"]] in ("created", "updated")]
         if changed:
@@ -235,7 +235,7 @@ def write_batch(
             if institutions:
                 # Sorted, like researchers, so that concurrent writers lock in the same order.
                 ordered = [institutions[key] for key in sorted(institutions)]
-                tx.run(UPSERT_INSTITUTIONS, institutions=ordered).consume()
+                tx.run(UPSERT_INSTITUTIONS, institutions=Rows(ordered)).consume()
             _write_edges(tx, changed, outcomes)
         if checkpoint is not None:
             tx.run(SAVE_CHECKPOINT, _checkpoint_parameters(checkpoint)).consume()
@@ -323,7 +323,7 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
         entry["initials"] = spellings[entry["name"]]
         entry["namesText"] = "".join(" " + n for n in names)
     # Sorted, so that concurrent loaders lock researchers in the same order.
-    tx.run(UPSERT_RESEARCHERS, researchers=sorted(researchers.values(), key=_by_id)).consume()
+    tx.run(UPSERT_RESEARCHERS, researchers=Rows(sorted(researchers.values(), key=_by_id))).consume()
     # By topic: a few topics take most papers, and writers lock them in the same order.
     topics = sorted(
         (
@@ -333,7 +333,7 @@ def _write_edges(tx: ManagedTransaction, changed: list[PaperRow], outcomes: dict
         ),
         key=_by_code,
     )
-    tx.run(CREATE_IN_TOPIC, edges=topics).consume()
+    tx.run(CREATE_IN_TOPIC, edges=Rows(topics)).consume()
 
 
 def add_spelling(initials_of: dict[str, str], name: str, initials: str) -> None:
