@@ -11,7 +11,8 @@ a pending researcher, this module, in order:
    it is ("Csaba Balázs"): the only candidate in the block, or the candidate sharing strictly
    more co-authors than any other; never one that signed a paper beside it;
 3. merges: its AUTHORED edges move to the target (marked `viaAlias`), a
-   `(:ResearcherAlias {id})-[:ALIAS_OF]->(:Researcher)` keeps the old id resolvable;
+   `(:ResearcherAlias {id})-[:ALIAS_OF]->(:Researcher)` keeps the old id resolvable; once
+   every merge is in, the targets' co-authors join the trust queue (`PendingBlock`);
 4. recomputes, for every `PendingIdentity` researcher (and those a merge touched), the name
    variants (from the names printed on its AUTHORED edges), the display name and
    `AFFILIATED_WITH`, deletes researchers left with no relationship at all, and clears the
@@ -32,9 +33,9 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import IO, Any, LiteralString, TypeVar
 
@@ -47,13 +48,14 @@ from graphdb.trust import refresh_trust_of_pending
 _Part = TypeVar("_Part")
 _Result = TypeVar("_Result")
 
+# One worker's share of the contested blocks (`$shard` of `$shards`, by the length of the key).
 CONTESTED_BLOCKS: LiteralString = """
 CALL () {
   MATCH (r:PendingBlock) RETURN r
   UNION
   MATCH (r:PendingIdentity) RETURN r
 }
-WITH DISTINCT r.block AS block WHERE block IS NOT NULL
+WITH DISTINCT r.block AS block WHERE block IS NOT NULL AND size(block) % $shards = $shard
 WITH block
 WHERE (EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
        AND EXISTS { MATCH (f:Researcher {block: block})
@@ -146,13 +148,23 @@ CALL (i, f) {
   CREATE (f)-[:AUTHORED {position: e.position, name: e.name, initials: e.initials,
                          institutionIds: e.institutionIds, viaAlias: i.id}]->(p)
 }
+DETACH DELETE i
+RETURN count(*) AS merged
+"""
+
+# After every merge is applied (no researcher is deleted while this walks), the co-authors of
+# the targets join the trust queue: their co-authors changed.
+# A target with an alias took a merge in this run (every earlier merge of a contested block
+# was undone first); one whose merge was skipped (its alias is followed or claimed) did not.
+REQUEUE_COAUTHORS: LiteralString = """
+UNWIND $targetIds AS id
+MATCH (f:Researcher {id: id})
+WHERE EXISTS { (:ResearcherAlias)-[:ALIAS_OF]->(f) }
 CALL (f) {
   MATCH (f)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(c:Researcher)
   WITH DISTINCT c WHERE NOT c:PendingBlock
   SET c:PendingBlock
 }
-DETACH DELETE i
-RETURN count(*) AS merged
 """
 
 REFRESH_RESEARCHERS: LiteralString = """
@@ -208,11 +220,17 @@ def resolve_pending_identities(
 ) -> ResolutionReport:
     """Settle every pending researcher; safe to run again after a crash (it is idempotent).
 
-    The read-only decisions and the name refreshes (disjoint researchers, which delete only
-    researchers left with no relationship) run on `workers` threads, each in its own
-    transactions: Neo4j runs a transaction on one core. Undoing and applying merges stay on one:
-    under read-committed isolation a chunk that walks a co-author another chunk has just merged
-    away (and deleted) fails with EntityNotFound, which the driver does not retry.
+    The scan for contested blocks, the read-only decisions, applying merges and the name
+    refreshes (disjoint researchers, which delete only researchers left with no relationship)
+    run on `workers` threads, each in its own transactions: Neo4j runs a transaction on one
+    core. Under read-committed isolation a chunk that walks a co-author another chunk has just
+    merged away (and deleted) fails with EntityNotFound, which the driver does not retry, so
+    no step walks co-authors while merges are deleting researchers: a merge reads only its
+    alias, its target and the alias's papers and institutions, the targets' co-authors are
+    queued after every merge is in, and undoing merges (which walks co-authors) stays on one
+    thread. Two merge chunks that lock the same nodes (a paper, an institution, a target) in
+    opposite orders deadlock; Neo4j detects it and the driver retries the chunk, as for any
+    transient error.
 
     Each step is idempotent, so a transaction whose commit was lost with the connection (a
     restart at that moment) is simply run again (`again_if_commit_lost`).
@@ -221,22 +239,22 @@ def resolve_pending_identities(
     # chunk at a time: Python's memory does not grow with the size of the load.
     with (
         driver.session(database=database) as session,
-        _spooled(session, CONTESTED_BLOCKS) as blocks,
+        _spooled_in_shards(driver, database, CONTESTED_BLOCKS, workers) as spools,
     ):
         block_count = 0
-        for part in _chunks_of(blocks, chunk):
+        for part in _chunks_of_all(spools, chunk):
             _again(session.execute_write, _run, UNMERGE_BLOCKS, {"blocks": part})
             block_count += len(part)
         with tempfile.TemporaryFile("w+", encoding="utf-8") as merges:
             for decided in _in_parallel(
-                driver, database, _chunks_of(blocks, chunk), _decide, workers
+                driver, database, _chunks_of_all(spools, chunk), _decide, workers
             ):
                 for alias_id, target_id in decided:
                     merges.write(json.dumps({"aliasId": alias_id, "targetId": target_id}))
                     merges.write("\n")
-            merged = 0
-            for batch in _chunks_of(merges, chunk):
-                merged += _again(session.execute_write, _count, APPLY_MERGES, {"merges": batch})
+            merged = sum(_in_parallel(driver, database, _chunks_of(merges, chunk), _merge, workers))
+            for _ in _in_parallel(driver, database, _chunks_of(merges, chunk), _requeue, workers):
+                pass
 
     # Each chunk leaves PendingIdentity in the transaction that refreshes it (and joins the
     # trust queue, PendingBlock): the labels are the work queue, so memory stays bounded and a
@@ -271,6 +289,15 @@ def resolve_pending_identities(
 
 def _decide(session: Session, blocks: list[str]) -> list[Any]:
     return _again(session.execute_read, _column, DECIDE_MERGES, {"blocks": blocks})
+
+
+def _merge(session: Session, merges: list[dict[str, str]]) -> int:
+    return _again(session.execute_write, _count, APPLY_MERGES, {"merges": merges})
+
+
+def _requeue(session: Session, merges: list[dict[str, str]]) -> None:
+    targets = sorted({m["targetId"] for m in merges})
+    _again(session.execute_write, _run, REQUEUE_COAUTHORS, {"targetIds": targets})
 
 
 def _in_parallel(
@@ -330,23 +357,42 @@ def _count(tx: ManagedTransaction, query: LiteralString, parameters: dict[str, o
 
 
 @contextmanager
-def _spooled(session: Session, query: LiteralString) -> Iterator[IO[str]]:
-    """A query's single column, streamed from the server into a temporary file (JSON lines).
+def _spooled_in_shards(
+    driver: Driver, database: str, query: LiteralString, shards: int
+) -> Iterator[Sequence[IO[str]]]:
+    """A query's single column, streamed from the server into temporary files (JSON lines),
+    one per shard (`$shard` of `$shards`), filled at once on `shards` threads.
 
-    Read in a managed transaction, so a Neo4j restart while it streams is retried like every
-    other step (the spool starts again from empty).
+    Each is read in a managed transaction of its own, so a Neo4j restart while it streams is
+    retried like every other step (that spool starts again from empty).
     """
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+    with ExitStack() as stack:
+        spools: list[IO[str]] = [
+            stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+            for _ in range(shards)
+        ]
 
-        def fill(tx: ManagedTransaction) -> None:
-            spool.seek(0)
-            spool.truncate()
-            for record in tx.run(query):
-                spool.write(json.dumps(record[0]))
-                spool.write("\n")
+        def fill(session: Session, shard: int) -> None:
+            def work(tx: ManagedTransaction) -> None:
+                spool = spools[shard]
+                spool.seek(0)
+                spool.truncate()
+                for record in tx.run(query, shards=shards, shard=shard):
+                    spool.write(json.dumps(record[0]))
+                    spool.write("\n")
 
-        again_if_commit_lost(lambda: session.execute_read(fill))
-        yield spool
+            again_if_commit_lost(lambda: session.execute_read(work))
+
+        for _ in _in_parallel(driver, database, range(shards), fill, shards):
+            pass
+        yield spools
+
+
+def _chunks_of_all(spools: Iterable[IO[str]], size: int) -> Iterator[list[Any]]:
+    """The values of every spool, one after the other, `size` at a time (a spool's last
+    chunk may be shorter)."""
+    for spool in spools:
+        yield from _chunks_of(spool, size)
 
 
 def _chunks_of(spool: IO[str], size: int) -> Iterator[list[Any]]:

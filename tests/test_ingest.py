@@ -19,7 +19,7 @@ import pytest
 from neo4j import Driver
 
 from graphdb.connection import ConnectionInfo
-from graphdb.identities import CONTESTED_BLOCKS, resolve_pending_identities
+from graphdb.identities import CONTESTED_BLOCKS, ResolutionReport, resolve_pending_identities
 from graphdb.ingest import fetch_checkpoint
 from loaders.ingest import Loader, LoadReport
 from loaders.quarantine import Quarantine
@@ -495,8 +495,81 @@ def test_only_blocks_where_something_can_merge_are_decided(clean_graph: Driver) 
         ],
     )
     clean_graph.execute_query("CREATE (:ResearcherAlias {id: 'r8', block: 'lee|k|math'})")
-    records, _, _ = clean_graph.execute_query(CONTESTED_BLOCKS)
+    records, _, _ = clean_graph.execute_query(CONTESTED_BLOCKS, shards=1, shard=0)
     assert [r["block"] for r in records] == ["lee|k|math", "smith|j|hep"]
+    # Two workers' shares: disjoint, together the whole.
+    shares = [
+        [r["block"] for r in clean_graph.execute_query(CONTESTED_BLOCKS, shards=2, shard=n)[0]]
+        for n in (0, 1)
+    ]
+    assert sorted(shares[0] + shares[1]) == ["lee|k|math", "smith|j|hep"]
+    assert all(shares)
+
+
+def _merge_waiting_to_settle(driver: Driver, settings: Settings, tmp_path: Path) -> None:
+    """ "C. Balazs" and "Csaba Balazs" (one person: one candidate), each beside Xavier Other,
+    loaded and not yet settled; Xavier already settled, as if from an earlier load."""
+    source = tmp_path / "merge.jsonl"
+    source.write_text(
+        kaggle_line(
+            id="2101.00011",
+            authors="C. Balazs, Xavier Other",
+            authors_parsed=[["Balazs", "C.", ""], ["Other", "Xavier", ""]],
+            categories="hep-th",
+        )
+        + kaggle_line(
+            id="2101.00012",
+            authors="Csaba Balazs, Xavier Other",
+            authors_parsed=[["Balazs", "Csaba", ""], ["Other", "Xavier", ""]],
+            categories="hep-th",
+        )
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "loaders.ingest.resolve_pending_identities", lambda *_: ResolutionReport(0, 0, 0)
+        )
+        load_files(driver, settings, [source], tmp_path / "q.jsonl")
+    driver.execute_query(
+        "MATCH (r:Researcher {name: 'Xavier Other'}) REMOVE r:PendingBlock:PendingIdentity"
+    )
+
+
+def test_a_crash_between_merging_and_queuing_co_authors_is_finished_by_a_rerun(
+    clean_graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    # Merge chunks commit on their own, and the targets' co-authors join the trust queue in a
+    # pass after every merge is in. Xavier, not queued, loses a collaborator by the merge:
+    # his stored trust must be recomputed even when the run dies between the two.
+    _merge_waiting_to_settle(clean_graph, settings, tmp_path)
+    resolve_pending_identities(clean_graph, "neo4j")
+    expected = snapshot(clean_graph)
+    [xavier] = clean_graph.execute_query(
+        "MATCH (r:Researcher {name: 'Xavier Other'}) RETURN r.trustScore AS score"
+    ).records
+    assert xavier["score"] is not None  # scored by the queuing pass, not by his own load
+    [merged] = clean_graph.execute_query(
+        "MATCH (:ResearcherAlias)-[:ALIAS_OF]->(f) RETURN f.name AS name"
+    ).records
+    assert merged["name"] == "Csaba Balazs"
+
+    wipe_graph(clean_graph)
+    _merge_waiting_to_settle(clean_graph, settings, tmp_path)
+
+    def killed(*_: object) -> None:
+        raise RuntimeError("killed before the co-authors were queued")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("graphdb.identities._requeue", killed)
+        with pytest.raises(RuntimeError, match="killed"):
+            resolve_pending_identities(clean_graph, "neo4j")
+    [aliases] = clean_graph.execute_query("MATCH (a:ResearcherAlias) RETURN count(a) AS n").records
+    assert aliases["n"] == 1  # the merge committed
+    resolve_pending_identities(clean_graph, "neo4j")
+    assert_same_graph(expected, snapshot(clean_graph))
+    [left] = clean_graph.execute_query(
+        "MATCH (r) WHERE r:PendingBlock OR r:PendingIdentity RETURN count(r) AS n"
+    ).records
+    assert left["n"] == 0
 
 
 @pytest.mark.sample
