@@ -64,6 +64,39 @@ WHERE (EXISTS { MATCH (i:Researcher {block: block}) WHERE i.initialsOnly }
 RETURN block ORDER BY block
 """
 
+# The same blocks from one pass over every researcher, grouped by block: cheaper when most
+# researchers are pending (a first load, an import), where the query above looks each
+# pending block up in the index (200k papers, 546,667 researchers all pending: 8.0 s against
+# 2.8 s on one thread). A researcher's flags count as in the query above: true, not null.
+CONTESTED_BLOCKS_BY_SCAN: LiteralString = """
+CALL () {
+  MATCH (r:Researcher)
+  WITH r, r.block AS block WHERE block IS NOT NULL AND size(block) % $shards = $shard
+  RETURN block,
+         max(CASE WHEN r.initialsOnly = true THEN 1 ELSE 0 END) AS initialsOnly,
+         max(CASE WHEN r.initialsOnly = false AND r.isCollaboration = false THEN 1 ELSE 0 END)
+           AS fullName,
+         max(CASE WHEN r:PendingBlock OR r:PendingIdentity THEN 1 ELSE 0 END) AS pending,
+         0 AS merged
+  UNION ALL
+  MATCH (a:ResearcherAlias)
+  WITH a.block AS block WHERE block IS NOT NULL AND size(block) % $shards = $shard
+  RETURN block, 0 AS initialsOnly, 0 AS fullName, 0 AS pending, 1 AS merged
+}
+WITH block, max(initialsOnly) AS initialsOnly, max(fullName) AS fullName,
+     max(pending) AS pending, max(merged) AS merged
+WHERE pending = 1 AND ((initialsOnly = 1 AND fullName = 1) OR merged = 1)
+RETURN block ORDER BY block
+"""
+
+# From the count store: no scan.
+PENDING_SHARE: LiteralString = """
+CALL () { MATCH (r:PendingBlock) RETURN count(r) AS queued }
+CALL () { MATCH (r:PendingIdentity) RETURN count(r) AS renamed }
+CALL () { MATCH (r:Researcher) RETURN count(r) AS researchers }
+RETURN queued + renamed AS pending, researchers
+"""
+
 PENDING_IDS: LiteralString = """
 MATCH (r:PendingIdentity)
 WITH r LIMIT $limit
@@ -239,7 +272,9 @@ def resolve_pending_identities(
     # chunk at a time: Python's memory does not grow with the size of the load.
     with (
         driver.session(database=database) as session,
-        _spooled_in_shards(driver, database, CONTESTED_BLOCKS, workers) as spools,
+        _spooled_in_shards(
+            driver, database, _contested_blocks_query(driver, database), workers
+        ) as spools,
     ):
         block_count = 0
         for part in _chunks_of_all(spools, chunk):
@@ -285,6 +320,16 @@ def resolve_pending_identities(
     return ResolutionReport(
         blocks=block_count, merged=merged, refreshed=refreshed, trust_refreshed=trust_refreshed
     )
+
+
+def _contested_blocks_query(driver: Driver, database: str) -> LiteralString:
+    """The cheaper way to find the contested blocks: by scan when at least a third of the
+    researchers are pending (~5 us a researcher against ~15 us a pending block)."""
+    records, _, _ = again_if_commit_lost(
+        lambda: driver.execute_query(PENDING_SHARE, database_=database)
+    )
+    pending, researchers = records[0]["pending"], records[0]["researchers"]
+    return CONTESTED_BLOCKS_BY_SCAN if 3 * pending >= researchers else CONTESTED_BLOCKS
 
 
 def _decide(session: Session, blocks: list[str]) -> list[Any]:

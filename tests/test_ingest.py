@@ -19,7 +19,12 @@ import pytest
 from neo4j import Driver
 
 from graphdb.connection import ConnectionInfo
-from graphdb.identities import CONTESTED_BLOCKS, ResolutionReport, resolve_pending_identities
+from graphdb.identities import (
+    CONTESTED_BLOCKS,
+    CONTESTED_BLOCKS_BY_SCAN,
+    ResolutionReport,
+    resolve_pending_identities,
+)
 from graphdb.ingest import fetch_checkpoint
 from loaders.ingest import Loader, LoadReport
 from loaders.quarantine import Quarantine
@@ -495,15 +500,24 @@ def test_only_blocks_where_something_can_merge_are_decided(clean_graph: Driver) 
         ],
     )
     clean_graph.execute_query("CREATE (:ResearcherAlias {id: 'r8', block: 'lee|k|math'})")
-    records, _, _ = clean_graph.execute_query(CONTESTED_BLOCKS, shards=1, shard=0)
-    assert [r["block"] for r in records] == ["lee|k|math", "smith|j|hep"]
-    # Two workers' shares: disjoint, together the whole.
-    shares = [
-        [r["block"] for r in clean_graph.execute_query(CONTESTED_BLOCKS, shards=2, shard=n)[0]]
-        for n in (0, 1)
-    ]
-    assert sorted(shares[0] + shares[1]) == ["lee|k|math", "smith|j|hep"]
-    assert all(shares)
+    # A block holding only researchers no load touched is not contested.
+    clean_graph.execute_query(
+        "CREATE (:Researcher {id: 'r9', block: 'kim|s|hep', initialsOnly: true,"
+        " isCollaboration: false}),"
+        " (:Researcher {id: 'r10', block: 'kim|s|hep', initialsOnly: false,"
+        " isCollaboration: false})"
+    )
+    # Both ways of finding them (by index lookups, by one scan) find the same blocks.
+    for query in (CONTESTED_BLOCKS, CONTESTED_BLOCKS_BY_SCAN):
+        records, _, _ = clean_graph.execute_query(query, shards=1, shard=0)
+        assert [r["block"] for r in records] == ["lee|k|math", "smith|j|hep"]
+        # Two workers' shares: disjoint, together the whole.
+        shares = [
+            [r["block"] for r in clean_graph.execute_query(query, shards=2, shard=n)[0]]
+            for n in (0, 1)
+        ]
+        assert sorted(shares[0] + shares[1]) == ["lee|k|math", "smith|j|hep"]
+        assert all(shares)
 
 
 def _merge_waiting_to_settle(driver: Driver, settings: Settings, tmp_path: Path) -> None:
