@@ -523,21 +523,18 @@ def test_only_blocks_where_something_can_merge_are_decided(clean_graph: Driver) 
 def _merge_waiting_to_settle(driver: Driver, settings: Settings, tmp_path: Path) -> None:
     """ "C. Balazs" and "Csaba Balazs" (one person: one candidate), each beside Xavier Other,
     loaded and not yet settled; Xavier already settled, as if from an earlier load."""
+
+    def paper(arxiv_id: str, balazs: str) -> str:
+        authors = [["Balazs", balazs, ""], ["Other", "Xavier", ""]]
+        return kaggle_line(
+            id=arxiv_id,
+            authors=", ".join(f"{fore} {key}" for key, fore, _ in authors),
+            authors_parsed=authors,
+            categories="hep-th",
+        )
+
     source = tmp_path / "merge.jsonl"
-    source.write_text(
-        kaggle_line(
-            id="2101.00011",
-            authors="C. Balazs, Xavier Other",
-            authors_parsed=[["Balazs", "C.", ""], ["Other", "Xavier", ""]],
-            categories="hep-th",
-        )
-        + kaggle_line(
-            id="2101.00012",
-            authors="Csaba Balazs, Xavier Other",
-            authors_parsed=[["Balazs", "Csaba", ""], ["Other", "Xavier", ""]],
-            categories="hep-th",
-        )
-    )
+    source.write_text(paper("2101.00011", "C.") + paper("2101.00012", "Csaba"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             "loaders.ingest.resolve_pending_identities", lambda *_: ResolutionReport(0, 0, 0)
