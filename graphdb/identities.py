@@ -186,9 +186,9 @@ RETURN count(*) AS merged
 """
 
 # After every merge is applied (no researcher is deleted while this walks), the co-authors of
-# the targets join the trust queue: their co-authors changed.
-# A target with an alias took a merge in this run (every earlier merge of a contested block
-# was undone first); one whose merge was skipped (its alias is followed or claimed) did not.
+# the targets join the trust queue: their co-authors changed. Only targets that took a merge in
+# this run, those with an alias (every earlier merge of a contested block was undone first),
+# not those whose merge was skipped (the alias is followed or claimed).
 REQUEUE_COAUTHORS: LiteralString = """
 UNWIND $targetIds AS id
 MATCH (f:Researcher {id: id})

@@ -241,7 +241,7 @@ def test_a_batch_reaches_the_driver_debug_log_as_its_row_count(
 ) -> None:
     """The driver formats every RUN's parameters for its debug log, even when that log is off:
     a batch's rows (abstracts and all) are formatted as their count (`graphdb.connection.Rows`),
-    which took ~9 % off the loader's Python time."""
+    which took ~8 % off the loader's Python time."""
     source = tmp_path / "one.jsonl"
     source.write_text(kaggle_line(abstract="An abstract the debug log does not repeat."))
     with caplog.at_level(logging.DEBUG, logger="neo4j"):
