@@ -5,7 +5,7 @@
 One run, on (i) every metadata file of the real sample and (ii) a synthetic Kaggle set made by
 `loaders.synthetic`. Every measured load runs in a child process (its peak RSS is its own
 `ru_maxrss`) against the bench server home `.scholargraph/bench-neo4j` (heap and page cache
-3g, bolt 7689), started fresh, and warmed up with 3 loads of the sample, each wiped, so the
+3g, bolt 7689), started fresh, and warmed up with 6 loads of the sample, each wiped, so the
 JVM's JIT is warm. The loader (a) and the naive loader (b) take turns, `--repeats` rounds on
 each data set, and each reports its median, so that a slow spell of the shared machine hits
 both. The server is stopped at the end. Results go to stdout and to bench/results/ingest.json.
@@ -221,13 +221,14 @@ def wipe(server: LocalNeo4j) -> None:
         session.run(WIPE).consume()
 
 
-WARMUPS = 3
+WARMUPS = 6
 
 
 def fresh_warm(server: LocalNeo4j, warm_files: list[str]) -> dict[str, Any]:
-    """Fresh database, then warm-up loads (the first one's numbers are the cold ones), each
-    wiped. One was not enough: the JVM kept getting faster over the next 3 loads of the sample
-    (e.g. 733, 777, 888, 1,011 papers/s)."""
+    """Fresh database, then `WARMUPS` loads of the sample (the first one's numbers are the
+    cold ones), each wiped. Three were not enough: in the twelfth run the third load ran at
+    1,358-1,397 papers/s after every fresh start, and the sample loads that followed at
+    1,490-1,778; the naive loader, measured after a 200k load, always got a warm JVM."""
     server.start(fresh=True)
     cold = run_child("loader", *warm_files)
     wipe(server)
