@@ -362,11 +362,11 @@ def print_summary(results: dict[str, Any], best_sample: int, best_big: int) -> N
         ("sample", "(a) loader, cold JVM, batch 1000", results["sample_cold"]["papers_per_s"],
          results["sample_cold"]),
         ("sample", f"(a) loader, warm, batch {best_sample} (median)", median(sample_loader),
-         sample_loader[0]),
+         highest_rss(sample_loader)),
         ("sample", "(b) naive, warm (median)", median(results["sample_naive"]),
-         results["sample_naive"][0]),
+         highest_rss(results["sample_naive"])),
         ("sample", "(c) neo4j-admin import (median of 2)", median(results["sample_import"]),
-         results["sample_import"][0]),
+         highest_rss(results["sample_import"])),
         ("synthetic", "parse + rows only", results["synthetic_parse"]["papers_per_s"], None),
         *(
             ("synthetic", f"(a) loader, warm, batch {size} (median)", median(runs),
@@ -376,7 +376,7 @@ def print_summary(results: dict[str, Any], best_sample: int, best_big: int) -> N
             )
         ),
         ("synthetic", "(b) naive, warm (median)", median(results["synthetic_naive"]),
-         results["synthetic_naive"][0]),
+         highest_rss(results["synthetic_naive"])),
         ("synthetic", "(c) neo4j-admin import", results["synthetic_import"]["papers_per_s"],
          results["synthetic_import"]),
     ]  # fmt: skip
