@@ -330,8 +330,8 @@ def main() -> None:
             wipe(server)
             print(f"  round {round_}: (b) naive loader (warm JVM), into an empty graph",
                   flush=True)  # fmt: skip
+            # No wipe after it: whatever loads next starts a fresh server (`fresh_warm`).
             synthetic_naive.append(run_child("naive", str(big), *naive_args))
-            wipe(server)
         results["synthetic_loader"] = {str(b): runs for b, runs in loader_runs.items()}
         results["synthetic_naive"] = synthetic_naive
         best_big = max(loader_runs, key=lambda b: median(loader_runs[b]))
