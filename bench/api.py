@@ -46,6 +46,7 @@ from graphdb.graphslice import (  # noqa: E402
     neighbourhood_from_lists,
 )
 from graphdb.migrations import apply_migrations  # noqa: E402
+from loaders.synthetic import generator_fingerprint  # noqa: E402
 from resolvers.graphslice import build_slice  # noqa: E402
 from scholargraph.localneo4j import LocalNeo4j  # noqa: E402
 from scholargraph.settings import load_settings  # noqa: E402
@@ -206,7 +207,8 @@ def prepare_graph(server: LocalNeo4j, papers: int, reuse: bool) -> None:
             print(f"graph {name} already loaded")
             return
     WORK.mkdir(parents=True, exist_ok=True)
-    synthetic = WORK / f"synthetic-{papers}.jsonl.gz"  # shared with bench/ingest.py
+    # Shared with bench/ingest.py; named after the generator's source, never stale.
+    synthetic = WORK / f"synthetic-{papers}-{generator_fingerprint()}.jsonl.gz"
     if not synthetic.exists():
         print(f"generating {papers:,} synthetic papers -> {synthetic}")
         _run(

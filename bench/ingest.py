@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from graphdb.connection import ConnectionInfo, open_driver  # noqa: E402
 from graphdb.migrations import apply_migrations  # noqa: E402
 from loaders.ingest import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS  # noqa: E402
+from loaders.synthetic import generator_fingerprint  # noqa: E402
 from scholargraph.localneo4j import GarbageCollector, LocalNeo4j  # noqa: E402
 from scholargraph.settings import load_settings  # noqa: E402
 
@@ -263,13 +264,15 @@ def main() -> None:
     started = time.perf_counter()
     WORK.mkdir(parents=True, exist_ok=True)
     sample = [str(args.data_dir)]
-    big = WORK / f"synthetic-{args.papers}.jsonl.gz"
-    small = WORK / f"synthetic-{args.small}.jsonl.gz"
+    generator = generator_fingerprint()
+    big = WORK / f"synthetic-{args.papers}-{generator}.jsonl.gz"
+    small = WORK / f"synthetic-{args.small}-{generator}.jsonl.gz"
     results: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
         "neo4j": {"heap": HEAP, "pagecache": PAGECACHE, "gc": GC},
         "args": vars(args) | {"data_dir": str(args.data_dir)},
+        "generator": generator,
     }
     for path, n in ((big, args.papers), (small, args.small)):
         if not path.exists():

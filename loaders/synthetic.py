@@ -13,6 +13,15 @@ the number of papers (`pool_per_slot`), so the shape is kept and, at 200k papers
 prolific researchers have hundreds of papers, as on arXiv. A pool author's name, initials,
 accent and home institution are pure functions of (field, rank): nothing is remembered.
 
+Names carry namesakes as arXiv does. A pool author's surname is drawn from the sample's
+surnames weighted by how many researchers carry each (for the commonest hundred, by how many
+in the author's field: "Wang" is mostly computer science), or, with the share of the sample's
+researchers whose surname appears once, is a surname of its own. The commonest surnames come
+with the given names they come with in the sample. So name blocks (surname, initial, field)
+hold several people, and the identity step has to choose, as on real data; a generator that
+gives everyone a distinct surname makes that step look cheaper than it is. The fallback
+profile keeps the name weights but not the pairing with fields and given names.
+
 Ids are new-style (`YYMM.NNNNN` from 1501) and sequential; they do not encode the year, which
 comes from the version dates. Output is deterministic for a seed and a profile.
 
@@ -57,6 +66,7 @@ _ACCENTS = {"a": ("\\'a", "á"), "e": ("\\'e", "é"), "o": ('\\"o', "ö"), "u": 
 _LICENSE = "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
 REFERENCE_PAPERS = 200_000
 HEAVY_AT_REFERENCE = 10.0
+COMMON_SURNAMES = 100  # surnames whose given names are profiled with them
 _REPORTED_BINS = ((1, 1), (2, 2), (3, 4), (5, 9), (10, 19), (20, 49), (50, 10**9))
 
 
@@ -86,10 +96,19 @@ class Profile:
     reuse_exponent: float  # s of the Zipf-Mandelbrot law over pool ranks
     reuse_offset: float  # q
     pool_per_slot: float  # pool size per expected author slot of a field
-    surnames: tuple[str, ...]
-    forenames: tuple[str, ...]
+    # Surnames shared by two or more of the sample's researchers, weighted by how many; a pool
+    # author gets a surname of its own with the probability `novel_surname_share` (the share of
+    # researchers whose surname the sample shows once: Good-Turing's estimate of an unseen one).
+    surnames: Weighted
+    novel_surname_share: float
+    forenames: Weighted  # first given names, weighted by researchers
     institutions: tuple[str, ...]
     vocabulary: tuple[str, ...]
+    # For the commonest surnames, the given names they come with ("Wang" with "Yi", "Xin", ...):
+    # a name block (surname, initial, field) is as crowded as on arXiv only if these go together.
+    forenames_by_surname: tuple[tuple[str, Weighted], ...] = ()
+    # ... and the fields they are common in ("Wang" in computer science more than in astronomy).
+    fields_by_surname: tuple[tuple[str, Weighted], ...] = ()
 
 
 # -- fitting ---------------------------------------------------------------------------------
@@ -109,7 +128,11 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
     authors, categories, versions = Counter[int](), Counter[int](), Counter[int]()
     titles, abstracts, years = Counter[int](), Counter[int](), Counter[int]()
     primaries, crosses, papers_per_id = Counter[str](), Counter[str](), Counter[str]()
-    slots_per_field, surnames, forenames = Counter[str](), Counter[str](), Counter[str]()
+    slots_per_field = Counter[str]()
+    researchers_by_surname: dict[str, set[str]] = {}
+    researchers_by_forename: dict[str, set[str]] = {}
+    researchers_by_full_name: dict[str, dict[str, set[str]]] = {}
+    researchers_by_surname_field: dict[str, dict[str, set[str]]] = {}
     institutions, words = Counter[str](), Counter[str]()
     gaps: list[float] = []
     same_group = cross_total = slots = initials = accents = 0
@@ -153,12 +176,25 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
             initials += _is_initials(author.forenames or "")
             first = (author.forenames or "").split(" ")[0]
             accents += author.keyname != ascii_fold(author.keyname)
+            if identity is None:
+                continue
             if _NAME.match(author.keyname):
-                surnames[author.keyname] += 1
-            if _NAME.match(first) and len(first) > 2:
-                forenames[first] += 1
+                researchers_by_surname.setdefault(author.keyname, set()).add(identity.id)
+            if _NAME.match(first):
+                researchers_by_forename.setdefault(first, set()).add(identity.id)
+                if _NAME.match(author.keyname):
+                    given = researchers_by_full_name.setdefault(author.keyname, {})
+                    given.setdefault(first, set()).add(identity.id)
+            if _NAME.match(author.keyname):
+                fields = researchers_by_surname_field.setdefault(author.keyname, {})
+                fields.setdefault(identity.field, set()).add(identity.id)
         words.update(w for w in (record.title + " " + record.abstract).split() if _WORD.match(w))
     s, q, ratio = fit_reuse(Counter(papers_per_id.values()), slots_per_field, len(records))
+    surnames = Counter({name: len(ids) for name, ids in researchers_by_surname.items()})
+    forenames = Counter({name: len(ids) for name, ids in researchers_by_forename.items()})
+    named = sum(surnames.values())
+    common = [name for name, _ in _by_weight(surnames)[:COMMON_SURNAMES]]
+    once = sum(1 for n in surnames.values() if n == 1)
     count = max(1, len(records))
     return Profile(
         origin=f"{origin} ({len(records):,} papers)",
@@ -183,8 +219,11 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
         reuse_exponent=s,
         reuse_offset=q,
         pool_per_slot=ratio,
-        surnames=tuple(sorted(surnames)),
-        forenames=tuple(sorted(forenames)),
+        surnames=_by_weight(Counter({k: n for k, n in surnames.items() if n > 1})),
+        novel_surname_share=round(once / max(1, named), 3),
+        forenames=_by_weight(forenames),
+        forenames_by_surname=_nested_weights(researchers_by_full_name, common),
+        fields_by_surname=_nested_weights(researchers_by_surname_field, common),
         institutions=tuple(sorted(institutions)),
         vocabulary=tuple(w for w, _ in words.most_common(4000)),
     )
@@ -192,6 +231,22 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
 
 def _histogram(counter: Counter[int]) -> Histogram:
     return tuple(sorted(counter.items()))
+
+
+def _nested_weights(
+    nested: dict[str, dict[str, set[str]]], keys: Iterable[str]
+) -> tuple[tuple[str, Weighted], ...]:
+    """For each key, its values weighted by researchers (`keys` order; absent keys skipped)."""
+    return tuple(
+        (key, _by_weight(Counter({value: len(ids) for value, ids in nested[key].items()})))
+        for key in keys
+        if key in nested
+    )
+
+
+def _by_weight(counter: Counter[str]) -> Weighted:
+    """Heaviest first, ties alphabetical: the order does not depend on the input's."""
+    return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _is_initials(forenames: str) -> bool:
@@ -327,10 +382,10 @@ class RankLaw:
 class _Sampler:
     """Draws from a weighted table by bisection over cumulative weights."""
 
-    def __init__(self, items: Sequence[tuple[object, int]]) -> None:
+    def __init__(self, items: Sequence[tuple[object, float]]) -> None:
         self.values = [value for value, _ in items]
-        cumulative: list[int] = []
-        total = 0
+        cumulative: list[float] = []
+        total = 0.0
         for _, weight in items:
             total += weight
             cumulative.append(total)
@@ -338,13 +393,18 @@ class _Sampler:
         self.total = total
 
     def draw(self, rng: random.Random) -> object:
-        return self.values[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+        return self.pick(rng.random())
+
+    def pick(self, u: float) -> object:
+        """The item at quantile `u` in [0, 1): a pure function, for pool authors."""
+        return self.values[bisect.bisect_right(self.cumulative, u * self.total)]
 
 
 @dataclass(frozen=True, slots=True)
 class _PoolAuthor:
     keyname_tex: str  # as the raw `authors` string writes it
     keyname: str  # decoded, as `authors_parsed` writes it
+    common: bool  # one of the profile's ten commonest surnames
     forename: str
     middle: str | None
     institution: str | None
@@ -360,6 +420,8 @@ class GenerationStats:
     papers_per_author: Counter[tuple[str, int]] = field(default_factory=Counter)
     with_doi: int = 0
     with_affiliations: int = 0
+    common_surname_slots: int = 0
+    author_slots: int = 0
 
 
 class SyntheticArxiv:
@@ -404,6 +466,12 @@ class SyntheticArxiv:
         for i in range(1, len(self._vocab_cum)):
             self._vocab_cum[i] += self._vocab_cum[i - 1]
         self._institution_law = RankLaw(max(1, len(profile.institutions)), 1.0, 2.0)
+        self._surnames_in = _surnames_by_field(profile, self.field_slots)
+        self._forename_table = _Sampler(profile.forenames)
+        self._forenames_of = {
+            name: _Sampler(given) for name, given in profile.forenames_by_surname if given
+        }
+        self._common = {name for name, _ in profile.surnames[:10]}
         self.stats = GenerationStats()
 
     def records(self) -> Iterator[dict[str, object]]:
@@ -417,6 +485,20 @@ class SyntheticArxiv:
             expected_counts(t, law.pool, law.s, law.q, at_least)[2]
             for t, law in ((self.field_slots[f], law) for f, law in self._laws.items())
         )
+
+    def expected_common_surname_share(self) -> float:
+        """Expected share of author slots carrying one of the ten commonest surnames."""
+        total = sum(self.field_slots.values()) or 1.0
+        share = 0.0
+        for research_field, slots in self.field_slots.items():
+            table = self._surnames_in[research_field]
+            common = sum(
+                weight
+                for name, weight in zip(table.values, _weights(table.cumulative), strict=True)
+                if name in self._common
+            )
+            share += slots / total * common / (table.total or 1.0)
+        return (1 - self.profile.novel_surname_share) * share
 
     def _record(self, index: int, rng: random.Random) -> dict[str, object]:
         profile = self.profile
@@ -456,6 +538,8 @@ class SyntheticArxiv:
             raw_names.append(text)
             parsed.append(entry)
             self.stats.papers_per_author[(research_field, rank)] += 1
+            self.stats.author_slots += 1
+            self.stats.common_surname_slots += author.common
         if collaboration or not raw_names:
             acronym = self._syllables(research_field, rng.randrange(40), 2).upper()
             name = f"The {acronym} Collaboration"
@@ -502,28 +586,35 @@ class SyntheticArxiv:
     def _pool_author(self, research_field: str, rank: int) -> _PoolAuthor:
         digest = hashlib.blake2b(f"{self.seed}|{research_field}|{rank}".encode()).digest()
         h = int.from_bytes(digest[:8], "big")
-        surnames = self.profile.surnames
-        # (base, variant) is a bijection of the rank: two pool authors never share a surname.
-        salt = sum(map(ord, research_field)) * 7919
-        base = surnames[(rank + salt) % len(surnames)]
-        variant = rank // len(surnames)
-        surname = base + (self._syllables(research_field, variant, 1) if variant else "")
+        g = int.from_bytes(digest[8:16], "big")
+        profile = self.profile
+        if (g % 1_000_003) / 1_000_003 < profile.novel_surname_share or not profile.surnames:
+            # A surname of its own: (base, suffix) is a bijection of the rank within the field.
+            names = [name for name, _ in profile.surnames] or ["Doe"]
+            salt = sum(map(ord, research_field)) * 7919
+            base = names[(rank + salt) % len(names)]
+            surname = base + self._syllables(research_field, rank // len(names), 1)
+        else:
+            # A surname as common as in the sample: namesakes share name blocks, as on arXiv.
+            table = self._surnames_in[research_field]
+            surname = str(table.pick(((g >> 24) % 1_000_003) / 1_000_003))
         tex, plain = surname, surname
-        if (h % 1000) / 1000 < self.profile.accent_share:
+        if (h % 1000) / 1000 < profile.accent_share:
             for i, char in enumerate(surname):
                 if char in _ACCENTS:
                     tex = surname[:i] + _ACCENTS[char][0] + surname[i + 1 :]
                     plain = surname[:i] + _ACCENTS[char][1] + surname[i + 1 :]
                     break
-        forename = self.profile.forenames[(h >> 10) % len(self.profile.forenames)]
+        given = self._forenames_of.get(surname, self._forename_table)
+        forename = str(given.pick(((h >> 10) % 1_000_003) / 1_000_003))
         middle = chr(ord("A") + (h >> 30) % 26) if (h >> 20) % 10 < 3 else None
-        institutions = self.profile.institutions
+        institutions = profile.institutions
         institution = (
             institutions[self._institution_law.rank(((h >> 40) % 100_003) / 100_003) - 1]
             if institutions
             else None
         )
-        return _PoolAuthor(tex, plain, forename, middle, institution)
+        return _PoolAuthor(tex, plain, surname in self._common, forename, middle, institution)
 
     def _forenames(self, author: _PoolAuthor, rng: random.Random) -> str:
         middle = f" {author.middle}." if author.middle else ""
@@ -562,6 +653,30 @@ class SyntheticArxiv:
         return moments
 
 
+def _weights(cumulative: list[float]) -> list[float]:
+    return [b - a for a, b in itertools.pairwise([0.0, *cumulative])]
+
+
+def _surnames_by_field(profile: Profile, field_slots: dict[str, float]) -> dict[str, _Sampler]:
+    """Per field, the surname table with each common surname weighted by its researchers in
+    that field over the field's share of all: P(surname | field) = P(field | surname) P(surname)
+    / P(field). Other surnames keep their weight; over the fields, each keeps its share."""
+    total = sum(field_slots.values()) or 1.0
+    fields_of = {name: dict(fields) for name, fields in profile.fields_by_surname}
+    tables: dict[str, _Sampler] = {}
+    for research_field, slots in field_slots.items():
+        share = slots / total
+        tables[research_field] = _Sampler(
+            [
+                (name, fields_of[name].get(research_field, 0) / share)
+                if name in fields_of
+                else (name, weight)
+                for name, weight in profile.surnames
+            ]
+        )
+    return tables
+
+
 def _mean(histogram: Histogram) -> float:
     return sum(v * w for v, w in histogram) / sum(w for _, w in histogram)
 
@@ -589,6 +704,12 @@ def _wrap(text: str, indent: int, width: int = 80) -> str:
             line = f"{line} {word}" if line else word
     lines.append(line)
     return ("\n" + " " * indent).join(lines)
+
+
+def generator_fingerprint() -> str:
+    """A short hash of this module's source: benchmarks name their generated files with it, so
+    a changed generator never meets files an older one wrote."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
 
 
 def write_jsonl(records: Iterable[dict[str, object]], out: Path) -> int:
@@ -647,6 +768,12 @@ def check_distributions(generator: SyntheticArxiv) -> list[Check]:
         _absolute("DOI share", profile.doi_share, stats.with_doi / n, 0.02),
         _absolute(
             "affiliation share", profile.affiliation_share, stats.with_affiliations / n, 0.02
+        ),
+        _relative(
+            "ten commonest surnames' share",
+            generator.expected_common_surname_share(),
+            stats.common_surname_slots / max(1, stats.author_slots),
+            0.3,
         ),
         Check(
             "researchers with >= 100 papers",
@@ -733,7 +860,9 @@ def _str_pairs(text: str) -> Weighted:
 
 # The fallback profile: fit_profile() on the arXiv sample (/work/shared/data/arxiv, 12,220
 # distinct papers, identity policy of commit b017a3a), written down; tables truncated (top 60
-# categories, every k-th name or word).
+# categories, every k-th word). Names (refitted with namesakes): every name shared by 16 or more
+# researchers, then every 16th surname and every 24th forename below that, its weight scaled
+# by 16 or 24 so the rarer names keep their share.
 
 _FALLBACK_AUTHORS_PER_PAPER = """
 1:2719 2:3022 3:2338 4:1425 5:858 6:578 7:434 8:246 9:129 10:95 11:69 12:48 13:50 14:19 15:22
@@ -793,49 +922,103 @@ math.SG:30 math.CV:30 physics.gen-ph:30
 """
 
 _FALLBACK_SURNAMES = """
-Aalto Abrosimov Advani Aichelburg Akrap Alesiani Altarazi Ampleford Anfossi Aoki Argo Arthur
-Athanassoulis Awaki Badger Bak Balloccu Baraniuk Barrat Bass Baumgaertel Beckwith Bellekens
-Benguria Bergweiler Bertoin Bhattacharjee Bilias Biviano Blind Bodyfelt Bolozdynya
-Borcea-Pfitzmann Botella Bowe Brantut Brindza Brownell Bucci Bunichev Butko Caire Campos
-Carbotte Cartin Catani Cernicharo Channuie Chelkowski Chiefari Chrien Cimasoni Climente Coley
-Conroy Corring Cox Csabai Cvetic Damer Datsko Degirmenci Deminov Destexhe Dicus Ditty Doll
-Doucet-Beaupre Drozdov Duine Dutordoir Eckstein Ejjeh Elsworth Ercan Espinoza Fabrizio Faraoni
-Fedorov Feroz Filippenko Flamini Fontani Fournier Fregeau Frye Furukawa Galanakis Gamsa Garilli
-Gazeas Georgescu Ghavami Gidaris Girard Glozman Goldberg Gonzalez-Riestra Gottlieb Grandhi
-Greiter Grove Guelin Gunter Habart Haj-Ali Hammoudeh Harmand Hastings Hayes Heitmann Hensler
-Hesselink Hill Hnia Holme Horodecki Hruby Hurder Ibrahim Immink Isailovic Iwanari Jaini Jauho
-Jhamtani Jonker Kaaniche Kalai Kammel Kapteyn Kartashov Kaupuzs Keitel Keski-Vakkuri Khochfar
-Kimmel Kiuchi Klimenko Koch Kokku Kontani Kosaka Kouvakis Krautter Krolikowski Kuhta Kuranov
-Kwan Laguna Landt Lashuk Lazarov Lehoucq Leport Levison Likos Lisenfeld Logan Lotrus Lugosi
-Lyakhov Mackie Mahler Makovetskii Manakul Mantile Marin Marsch Maschberger Mathur Maurya
-Medicherla Melnikov Merlet Miao Mikosch Mingarelli Mitamura Moenig Momeni Monz Morita Moukouri
-Mukhin Murdick Nafari Nanda Naudts Neiner Ney Nikanjam Noda Novozhilov Obraztsov Ojha Olszewski
-Orefice Osterloh Ozben Palangi Paolasini Parkins Pasupat Pawellek Penarrubia Perozzi Petry Pickl
-Pinzul Pleskac Polchinski Pooley Potthoff Prauzner-Bechcicki Prokhorenko Pulecka Quay Radwan Rak
-Raoof Rawlings Rehermann Rennard Riazi Rimmele Rocek Roldan Rosenstein Rovenchak Ruffini
-Ruthotto Saddlemyer Saint-Dizier Salti Sands Sapir Sato Sbragaglia Schekochihin Schlumprecht
-Schrader Schwendner Sefusatti Senior Seybold Shang Shelikhov Shimizu Shoom Sideris Simien Site
-Slepyan Soares Somiya Soubusta Spolyar Stancil Stefecka Stillinger Streuer Suganuma Suriani
-Syromyatnikov Tagliaferri Talukdar Tartaglione Tejos Tesanovic Thommes Tipunin Tomasi-Gustafsson
-Torok Traschen Trong Tsujii Tutis Ukawa Urzua Vakalopoulou Varea Veld Vernizzi Vijay Visinescu
-Volobuev Wadsley Wapler Weidinger Werner Wiesner Winograd Wong Xu Yasuhara Yoshihashi Zach Zanon
-Zenn
+Wang:452 Zhang:372 Li:343 Chen:301 Liu:287 Wu:173 Yang:170 Kim:169 Xu:156 Lee:150 Huang:137
+Zhao:116 Zhou:113 Yu:98 Zhu:96 Sun:94 Lin:84 Ma:78 Guo:75 He:75 Jiang:75 Hu:72 Gao:68 Lu:68 Song:65
+Zheng:65 Park:55 Han:54 Smith:47 Cheng:46 Yan:46 Cao:45 Liang:45 Shi:45 Tang:45 Chang:44 Singh:44
+Feng:43 Shen:43 Wei:43 Dong:42 Ren:41 Fu:39 Yin:38 Jin:37 Xie:37 Yuan:37 Choi:35 Gu:35 Luo:35
+Xiao:35 Pan:34 Dai:33 Su:33 Tian:33 Ye:33 Martin:32 Peng:32 Gupta:31 Deng:30 Fang:29 Schmidt:29
+Fan:28 Kang:28 Zeng:28 Brown:26 Qiu:26 Tan:26 Xue:26 Ding:25 Hong:25 Sato:25 Yao:25 Jain:24
+Miller:24 Cui:23 Johnson:23 Qin:23 Xia:23 Meng:22 Williams:22 Xiong:22 Bao:21 Cai:21 Cohen:21
+Das:21 Du:21 Duan:21 Jung:21 Mueller:21 Nguyen:21 Tanaka:21 Wen:21 Young:21 Gong:20 Hou:20 Qi:20
+Santos:20 Zhong:20 Jia:19 Jones:19 Kumar:19 Lai:19 Rodriguez:19 Saito:19 Xiang:19 Bai:18
+Gonzalez:18 Liao:18 Taylor:18 Chan:17 Clark:17 Ge:17 Ji:17 Qian:17 Shao:17 Thompson:17 White:17
+Yoon:17 Anderson:16 Cho:16 Kobayashi:16 Mao:16 Schneider:16 Sharma:16 Sinha:16 Thomas:16 Yi:16
+Chu:240 Shin:224 Ray:208 Takahashi:192 Popov:176 Pandey:160 Yoshida:160 Nie:144 Baumann:128
+Keller:128 Marques:128 Stern:128 Becker:112 Gould:112 Lim:112 Saha:112 Alon:96 Doi:96 Ishikawa:96
+Mo:96 Reimer:96 Xin:96 Biswas:80 Christensen:80 Fujimori:80 Irwin:80 Larsson:80 Neumann:80 Sahu:80
+Takeda:80 Bailey:64 Borisov:64 Casagrande:64 Dutra:64 Fukuda:64 Grenier:64 Iliev:64 Khrennikov:64
+Leon:64 Martel:64 Morita:64 Oliver:64 Rastogi:64 Schmid:64 Stewart:64 Vogel:64 Yee:64 Alam:48
+Baba:48 Bec:48 Blanchet:48 Buckle:48 Carignan:48 Chong:48 Cosentino:48 Dijkstra:48 Eisert:48
+Flach:48 Fukuyama:48 Girardi:48 Hamilton:48 Heermann:48 Hoffmann:48 Ishiwata:48 Jost:48 Kazakov:48
+Kojima:48 Lacy:48 Lio:48 Mangano:48 Matteucci:48 Moeller:48 Nagao:48 Nomura:48 Osborne:48 Pathak:48
+Pineda:48 Rahaman:48 Rich:48 Rychkov:48 Schuller:48 Shevchenko:48 Steinmetz:48 Teixeira:48
+Varner:48 Wakamatsu:48 Yamauchi:48 Abel:32 Agranovsky:32 Albeverio:32 Anchordoqui:32 Ankirchner:32
+Armus:32 Auscher:32 Balasubramanian:32 Barnas:32 Beccaria:32 Bendersky:32 Berkovits:32
+Bhattacherjee:32 Blickle:32 Bondarenko:32 Bourgeois:32 Breese:32 Bromberg:32 Bu:32 Calegari:32
+Carati:32 Ceccarelli:32 Chavanis:32 Chudakov:32 Coelho:32 Coppin:32 Cristiani:32 Dahl:32 Debevec:32
+Desmarais:32 Distefano:32 Dotsenko:32 Dudik:32 Edelman:32 Engels:32 Exner:32 Farrah:32 Finazzi:32
+Foot:32 Fried:32 Furlanetto:32 Garay:32 Gehrz:32 Gibb:32 Gninenko:32 Goswami:32 Grimmett:32
+Guichard:32 Hagen:32 Hariharan:32 Haxton:32 Henrich:32 Hinich:32 Hollik:32 Hosaka:32 Huynh:32
+Iliadis:32 Jacobson:32 Jido:32 Kamada:32 Kasper:32 Keles:32 Khare:32 Kivshar:32 Knowles:32
+Konacki:32 Korshunov:32 Kowalski:32 Krzesinski:32 Kusmartsev:32 Lancaster:32 Leach:32 Lerner:32
+Lichti:32 Littlewood:32 Love:32 Luzon:32 Majumder:32 Marconi:32 Marrone:32 Mathews:32 Mdlazi:32
+Menten:32 Miele:32 Mitran:32 Mohapatra:32 Moosavi:32 Muench:32 Myrzakulov:32 Narang:32 Neumaier:32
+Nishi:32 Novoselov:32 Ogryzko:32 Onishi:32 Oudmaijer:32 Panagia:32 Paternostro:32 Pepino:32
+Petrosky:32 Piermarocchi:32 Politis:32 Postma:32 Pretorius:32 Queiros:32 Rai:32 Rapaport:32 Rea:32
+Ricciardi:32 Rix:32 Ros:32 Rudolf:32 Sagawa:32 Santiago:32 Scarpetta:32 Schnell:32 Schwope:32
+Setti:32 Sharpe:32 Sidharth:32 Skryabin:32 Sokal:32 Southworth:32 Sridhar:32 Stein:32 Suematsu:32
+Suter:32 Tachibana:32 Tam:32 Terashima:32 Tiong:32 Torr:32 Trivedi:32 Tumminello:32 Uranga:32
+Vanko:32 Verdugo:32 Vishwanath:32 Wasilewski:32 Wenger:32 Wingerter:32 Wolter:32 Yasui:32 Zaanen:32
+Zeriahi:32 Zoccali:32
 """
 
 _FALLBACK_FORENAMES = """
-Aaditya Adriana Akimichi Alfons Aminul Andrivo Anne-Laure Archil Arzu Aurelien Bang Bengt
-Bin-Bin Bomee Bryce Carson Changhan Cheikh Chenyan Chong-Wah Chungwei Congyue Daegene Dao-Xin
-Deepak Dheera Diyi Dongyu Edgar Elias Enis Eugenia Fangcen Fenglin Frank Gabriele Gennady
-Gianfranco Goutham Guenther Gustav Haiyi Hantian Haruhiko Henning Hironobu Hongjun Huaizu Hye
-Ikuru Iro Jacques Jared Jelena Jiafei Jianhua Jiayan Jing-Hao Jinsung Jolien Juan-Manuel Junji
-Kaican Kari Kavya Ken-Ya Kimitoshi Kouji Kuznyetsova Lauren Letizia Lijie Liping Lubos Lyudmila
-Mang Mariangela Masahico Mauricio Mengru Mikami Minglun Mitchell Motohiko Myungseok Narciso
-Neng-Fa Ningyu Nurten Ori Partha Peng-Shuai Pierre Prakash Qiankun Qiujie Rainer Ratbay Riccardo
-Roi Rubina Ruonan Sahana Sang-Woo Satyaki Seongjin Shaker Shashank Shiding Shivam Shuchang
-Shyamsunder Siran Songming Srinanda Subhra Sunghwan Szabolcs Takeru Tatsunori Thorsten Timofey
-Tomoka Tshilidzi Ursula Vasudev Vishnu Wanxiang Weixuan Wenqing Wonho Xiangyu Xiaoran Xinge
-Xiuyu Xumin Yangyang Yaqing Yerlan Yimin Yitang Yongjun Youngjoon Yubin Yujun Yunsu Yvonne
-Zhangyang Zhengyi Zhilan
+David:211 Michael:190 Daniel:138 Thomas:122 John:109 Peter:107 Alexander:106 Robert:97 Martin:91
+James:86 Mark:84 Paul:79 Christian:70 Eric:65 Andrew:61 Andreas:56 Richard:56 Christopher:55 Wei:55
+Marco:49 Matthew:48 Nicolas:46 Andrea:45 Jan:45 Patrick:45 Brian:42 Alex:41 Benjamin:41 Jonathan:41
+Stefan:41 Stephen:41 Dan:40 Steven:40 Chris:39 Jun:38 Ivan:37 Matthias:36 Vladimir:36 Francesco:35
+Igor:35 Jose:35 Joseph:35 William:35 Antonio:33 Frank:33 Kevin:33 Paolo:33 Victor:33 Vincent:33
+Marc:32 Roberto:32 Simon:32 Alessandro:31 Olivier:31 Sergey:31 Xin:31 Alberto:30 Charles:30
+George:30 Gregory:30 Hao:30 Philippe:30 Adam:29 Carlos:29 Edward:29 Lei:29 Stefano:29 Han:28
+Jian:28 Jing:28 Luca:28 Philip:28 Yang:28 Yuri:28 Anna:27 Ian:27 Jie:27 Maria:27 Michel:27 Bin:26
+Jason:26 Nicholas:26 Scott:26 Alan:25 Hiroshi:25 Juan:25 Luis:25 Markus:25 Boris:24 Denis:24
+Fabio:24 Ryan:24 Tao:24 Ali:23 Bruno:23 Kai:23 Michele:23 Ming:23 Peng:23 Tom:23 Zhen:23 Andrei:22
+Ben:22 Pierre:22 Alexandre:21 Anthony:21 Antoine:21 Dmitry:21 Johannes:21 Joshua:21 Laura:21
+Pablo:21 Rui:21 Sebastian:21 Timothy:21 Chen:20 Francisco:20 Giovanni:20 Laurent:20 Mario:20
+Satoshi:20 Yong:20 Christoph:19 Feng:19 Jean:19 Mohammad:19 Samuel:19 Takeshi:19 Tobias:19
+Alexey:18 Chao:18 Hans:18 Michal:18 Pavel:18 Xavier:18 Aaron:17 Adrian:17 Andrey:17 Bernard:17
+Dong:17 Felix:17 Ilya:17 Jorge:17 Matteo:17 Maxim:17 Oliver:17 Rafael:17 Simone:17 Ying:17 Alain:16
+Alejandro:16 Alexei:16 Daniele:16 Douglas:16 Florian:16 Jeffrey:16 Leonid:16 Mikhail:16 Pedro:16
+Qiang:16 Takashi:16 Walter:16 Yan:16 Zheng:16 Amir:360 Gary:336 Karl:312 Lin:288 Jon:264 Dieter:240
+Xiaoyu:240 Julian:216 Yutaka:216 Kyle:192 Sven:192 Deepak:168 Kun:168 Song:168 Clement:144
+Herbert:144 Marta:144 Seung:144 Alexis:120 Eduard:120 Jakub:120 Leon:120 Norman:120 Shinya:120
+Yukio:120 Anand:96 Dave:96 Gregor:96 Jiajun:96 Kenichi:96 Milan:96 Rajendra:96 Svetlana:96
+Wenxuan:96 Zeyu:96 Ana:72 Casey:72 Dragomir:72 Francoise:72 Henk:72 Jaime:72 Junfeng:72 Lucia:72
+Mingfei:72 Onur:72 Regina:72 Shuji:72 Timur:72 Volodymyr:72 Xiaodan:72 Yixuan:72 Zijian:72 Alice:48
+Antoni:48 Aurelien:48 Bernt:48 Carles:48 Chenjie:48 Collin:48 Dawn:48 Dzmitry:48 Ersin:48 Finn:48
+Gennaro:48 Graziano:48 Harm:48 Hongyuan:48 Italo:48 Jiakai:48 Jiayuan:48 Jinyuan:48 Junqi:48
+Karoline:48 Khurram:48 Laurette:48 Liqun:48 Marie-Claude:48 Menta:48 Morrel:48 Nicolae:48
+Patricio:48 Qianqian:48 Rami:48 Rodolfo:48 Saeed:48 Seonghoon:48 Shuaicheng:48 Somnath:48
+Tae-Sun:48 Thibaut:48 Trieu:48 Vitaly:48 Willi:48 Xingang:48 Yanbo:48 Yicong:48 Yoshifumi:48
+Yuliang:48 Zhangyang:48 Zhongyuan:48 Aawatif:24 Achint:24 Aharon:24 Akihiko:24 Ales:24 Alpay:24
+Amjed:24 Andon:24 Anirudda:24 Anpei:24 Apoorv:24 Arlo:24 Asantha:24 Athena:24 Aviya:24 Bairui:24
+Baoxiong:24 Beniamino:24 Beyza:24 Binh:24 Bob:24 Botao:24 Buck:24 Camilla:24 Celal:24 Chandradew:24
+Changlong:24 Chaoqi:24 Cheng-Li:24 Chenhui:24 Chi-Wing:24 Ching-Wen:24 Chuan-Hua:24 Chung-Chi:24
+Clayton:24 Corentin:24 Cuong:24 Dailan:24 Dapeng:24 Debao:24 Deming:24 Devin:24 Dimitry:24
+Djalil:24 Dongli:24 Dorsa:24 Earl:24 Eilat:24 Elizeu:24 Emre:24 Ervin:24 Evans:24 Fang-Pei:24
+Fartash:24 Fengran:24 Franc:24 Fumiaki:24 Gail:24 Gebremariem:24 German:24 Gianpasquale:24
+Gorantla:24 Guangcan:24 Gui-Jun:24 Guofang:24 Gwanhyeong:24 Haichao:24 Hammond:24 Hans-Gerd:24
+Haofei:24 Haruhiko:24 Hela:24 Hergys:24 Hiro-Fumi:24 Hoernisa:24 Hongkuan:24 Hsiao-Wen:24
+Huanqia:24 Hunar:24 Hyeonjoon:24 Ianir:24 Ilpo:24 Ioav:24 Isroil:24 Jae-Joon:24 Jake:24 Jassem:24
+Jeffry:24 Ji-Ren:24 Jialin:24 Jianglong:24 Jianzhi:24 Jie-Fen:24 Jin-Fu:24 Jinglong:24 Jinseok:24
+Jiyuan:24 Joohyung:24 Judd:24 Junfan:24 Junwei:24 Kaare:24 Kalobaran:24 Karl-Henning:24 Katsuaki:24
+Ke-Qing:24 Ken-Ya:24 Kheira:24 Kiwoon:24 Kosuke:24 Krushevska:24 Kuznyetsova:24 Kyusun:24 Lauro:24
+Leopold:24 Liangchen:24 Lihong:24 Lingpeng:24 Liu-Ji:24 Loubna:24 Lung-Yih:24 Macaire:24 Majed:24
+Mankei:24 Marcello:24 Marinka:24 Masachika:24 Matyas:24 Meng-Chen:24 Merico:24 Mihaela:24
+Ming-Hao:24 Mingming:24 Minsu:24 Mitsuhiro:24 Morbidelli:24 Mrinmaya:24 Murielle:24 Nageswaran:24
+Naoshi:24 Nathaniel:24 Nenad:24 Niki:24 Nizhankovskii:24 Nuo:24 Olimpia:24 Otto:24 Parik:24
+Pavlenko:24 Penghui:24 Pichao:24 Piret:24 Pramudita:24 Priyank:24 Qianyu:24 Qingwei:24 Quanfu:24
+Rafe:24 Rameen:24 Rayna:24 Rewon:24 Rishikesh:24 Rongqi:24 Royee:24 Ruiming:24 Ruofan:24 Ryutaro:24
+Sahaj:24 Sambaran:24 Sanja:24 Satoki:24 Sefi:24 Seonho:24 Seungmuk:24 Shane:24 Shaocong:24 Shea:24
+Shentong:24 Shigemi:24 Shing-Chi:24 Shizhe:24 Shuailin:24 Shuhuai:24 Shuqi:24 Siew-Phang:24
+Sinong:24 Snigdhayan:24 Songming:24 Soumi:24 Srinadh:24 Su-In:24 Sugumi:24 Sundaram:24 Sunmin:24
+Swabha:24 Tae:24 Takakazu:24 Tanmoy:24 Tatsuya:24 Thaddeus:24 Tianhe:24 Tiep:24 Titus:24 Toni:24
+Troy:24 Tyson:24 Urszula:24 Vappu:24 Vibhav:24 Viorel:24 Wako:24 Wei-Cheng:24 Weiran:24 Wen-Feng:24
+Wenqian:24 Wing-Kwong:24 Woong-Tae:24 Xiangdong:24 Xiao-Yong:24 Xiaotao:24 Ximei:24 Xingyi:24
+Xiongkuo:24 Xuanyi:24 Xuguang:24 Yakov:24 Yangqing:24 Yanxi:24 Yarin:24 Yawen:24 Yeting:24
+Yichong:24 Yingheng:24 Yipeng:24 Yoann:24 Yongjae:24 Yoshiko:24 Youngki:24 Yu-Ming:24 Yuantao:24
+Yufan:24 Yukui:24 Yunhang:24 Yuu:24 Zaiping:24 Zeping:24 Zhaowei:24 Zhengjun:24 Zhewei:24 Zhile:24
+Zhongjin:24 Zhuonan:24 Zikai:24 Ziying:24 Zuohui:24
 """
 
 _FALLBACK_INSTITUTIONS = """
@@ -926,8 +1109,9 @@ FALLBACK_PROFILE = Profile(
     reuse_exponent=0.6,
     reuse_offset=0.0,
     pool_per_slot=4.5036,
-    surnames=tuple(_FALLBACK_SURNAMES.split()),
-    forenames=tuple(_FALLBACK_FORENAMES.split()),
+    surnames=_str_pairs(_FALLBACK_SURNAMES),
+    novel_surname_share=0.448,
+    forenames=_str_pairs(_FALLBACK_FORENAMES),
     institutions=tuple(" ".join(i.split()) for i in _FALLBACK_INSTITUTIONS.split("|")),
     vocabulary=tuple(_FALLBACK_VOCABULARY.split()),
 )

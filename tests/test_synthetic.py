@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from loaders.identity import identify_authors
 from loaders.kaggle import iter_kaggle_records
+from loaders.names import ascii_fold
 from loaders.records import PaperRecord, RejectedRecord
 from loaders.synthetic import (
     FALLBACK_PROFILE,
@@ -83,6 +85,28 @@ def test_author_reuse_is_heavy_tailed(generated: tuple[Path, SyntheticArxiv]) ->
     assert SyntheticArxiv(FALLBACK_PROFILE, 200_000, 1).expected_heavy_authors() >= 10
 
 
+def test_namesakes_as_common_as_in_the_profile(generated: tuple[Path, SyntheticArxiv]) -> None:
+    out, _ = generated
+    papers = [i for i in iter_kaggle_records(out) if isinstance(i, PaperRecord)]
+    known = {name for name, _ in FALLBACK_PROFILE.surnames}
+    slots = [ascii_fold(a.keyname) for p in papers for a in p.authors if not a.is_collaboration]
+    # Drawn from the profile's table unless novel (a surname of the author's own).
+    in_table = sum(1 for name in slots if name in known) / len(slots)
+    assert in_table == pytest.approx(1 - FALLBACK_PROFILE.novel_surname_share, abs=0.1)
+    commonest = Counter(slots).most_common(1)[0][0]
+    assert commonest in {name for name, _ in FALLBACK_PROFILE.surnames[:5]}
+    # Several people share the commonest surname: distinct researchers, not one prolific one.
+    wangs = {
+        identity.id
+        for p in papers
+        for a, identity in zip(
+            p.authors, identify_authors(p.authors, p.primary_category), strict=True
+        )
+        if identity is not None and ascii_fold(a.keyname) == commonest
+    }
+    assert len(wangs) >= 20
+
+
 def test_rank_law_inverts_its_cdf() -> None:
     law = RankLaw(1000, 0.8, 3.0)
     for rank in (1, 2, 10, 500, 1000):
@@ -108,3 +132,7 @@ def test_profile_fitted_from_the_sample(arxiv_data_dir: Path) -> None:
     assert 0.4 < profile.doi_share < 0.7
     assert 0.5 <= profile.reuse_exponent <= 1.0
     assert len(profile.surnames) > 1000 and len(profile.vocabulary) > 1000
+    assert profile.surnames[0][0] == "Wang" and 0.3 < profile.novel_surname_share < 0.6
+    fields = dict(profile.fields_by_surname)
+    assert fields["Wang"][0][0] == "info"  # Wangs write computer science most
+    assert dict(profile.forenames_by_surname)["Wang"][0][0] in {"Yi", "Yu", "Wei", "Xin", "Yan"}
