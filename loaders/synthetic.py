@@ -13,14 +13,18 @@ the number of papers (`pool_per_slot`), so the shape is kept and, at 200k papers
 prolific researchers have hundreds of papers, as on arXiv. A pool author's name, initials,
 accent and home institution are pure functions of (field, rank): nothing is remembered.
 
-Names carry namesakes as arXiv does. A pool author's surname is drawn from the sample's
-surnames weighted by how many researchers carry each (for the commonest hundred, by how many
-in the author's field: "Wang" is mostly computer science), or, with the share of the sample's
-researchers whose surname appears once, is a surname of its own. The commonest surnames come
-with the given names they come with in the sample. So name blocks (surname, initial, field)
-hold several people, and the identity step has to choose, as on real data; a generator that
-gives everyone a distinct surname makes that step look cheaper than it is. The fallback
-profile keeps the name weights but not the pairing with fields and given names.
+Names carry namesakes as arXiv does. Per field, a pool author's surname is, in the shares the
+sample shows for that field, one of the sample's hundred commonest (weighted by their
+researchers in the field: "Wang" is mostly computer science), a surname of its own (as often
+as the field's researchers carry a surname the sample shows once: Good-Turing's estimate of an
+unseen one), or another of the sample's surnames. A common surname comes with the given names
+it comes with in the sample, or, as often as the sample shows one of those only once, two of
+them joined ("Wei" + "bing"). So name blocks (surname, initial, field) hold several people and
+the identity step has to choose among them, as on real data; at the sample's size the largest
+block holds 29 researchers against the sample's 48 (the generator does not tie authors per
+paper to fields, and computer-science papers have more authors). A generator that gives
+everyone a distinct surname makes that step look cheaper than it is. The fallback profile keeps
+the name weights but not their pairing with fields and given names.
 
 Ids are new-style (`YYMM.NNNNN` from 1501) and sequential; they do not encode the year, which
 comes from the version dates. Output is deterministic for a seed and a profile.
@@ -109,6 +113,11 @@ class Profile:
     forenames_by_surname: tuple[tuple[str, Weighted], ...] = ()
     # ... and the fields they are common in ("Wang" in computer science more than in astronomy).
     fields_by_surname: tuple[tuple[str, Weighted], ...] = ()
+    # Per field: the share of its researchers carrying one of those common surnames, and the
+    # share carrying a surname the sample shows once (computer science: 0.45 and 0.31).
+    surname_mix: tuple[tuple[str, float, float], ...] = ()
+    # The share of author slots carrying one of the ten commonest surnames (0.086 in the sample).
+    common_surname_share: float = 0.0
 
 
 # -- fitting ---------------------------------------------------------------------------------
@@ -133,6 +142,7 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
     researchers_by_forename: dict[str, set[str]] = {}
     researchers_by_full_name: dict[str, dict[str, set[str]]] = {}
     researchers_by_surname_field: dict[str, dict[str, set[str]]] = {}
+    slots_by_surname = Counter[str]()
     institutions, words = Counter[str](), Counter[str]()
     gaps: list[float] = []
     same_group = cross_total = slots = initials = accents = 0
@@ -185,6 +195,7 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
                 if _NAME.match(author.keyname):
                     given = researchers_by_full_name.setdefault(author.keyname, {})
                     given.setdefault(first, set()).add(identity.id)
+            slots_by_surname[author.keyname] += 1
             if _NAME.match(author.keyname):
                 fields = researchers_by_surname_field.setdefault(author.keyname, {})
                 fields.setdefault(identity.field, set()).add(identity.id)
@@ -224,6 +235,12 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
         forenames=_by_weight(forenames),
         forenames_by_surname=_nested_weights(researchers_by_full_name, common),
         fields_by_surname=_nested_weights(researchers_by_surname_field, common),
+        surname_mix=_surname_mix(researchers_by_surname_field, surnames, set(common)),
+        common_surname_share=round(
+            sum(slots_by_surname[name] for name in common[:10])
+            / max(1, sum(slots_by_surname.values())),
+            3,
+        ),
         institutions=tuple(sorted(institutions)),
         vocabulary=tuple(w for w, _ in words.most_common(4000)),
     )
@@ -231,6 +248,24 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
 
 def _histogram(counter: Counter[int]) -> Histogram:
     return tuple(sorted(counter.items()))
+
+
+def _surname_mix(
+    by_field: dict[str, dict[str, set[str]]], researchers: Counter[str], common: set[str]
+) -> tuple[tuple[str, float, float], ...]:
+    """(field, share of its researchers with a common surname, share with a once-seen one)."""
+    total, with_common, with_novel = Counter[str](), Counter[str](), Counter[str]()
+    for name, fields in by_field.items():
+        for research_field, ids in fields.items():
+            total[research_field] += len(ids)
+            if name in common:
+                with_common[research_field] += len(ids)
+            elif researchers[name] == 1:
+                with_novel[research_field] += len(ids)
+    return tuple(
+        (f, round(with_common[f] / n, 4), round(with_novel[f] / n, 4))
+        for f, n in sorted(total.items())
+    )
 
 
 def _nested_weights(
@@ -466,10 +501,23 @@ class SyntheticArxiv:
         for i in range(1, len(self._vocab_cum)):
             self._vocab_cum[i] += self._vocab_cum[i - 1]
         self._institution_law = RankLaw(max(1, len(profile.institutions)), 1.0, 2.0)
-        self._surnames_in = _surnames_by_field(profile, self.field_slots)
+        self._surname_mix = {f: (common, novel) for f, common, novel in profile.surname_mix}
+        fields_of = dict(profile.fields_by_surname)
+        self._common_surnames_in = {
+            f: _Sampler([(name, dict(fields).get(f, 0)) for name, fields in fields_of.items()])
+            for f in self._surname_mix
+        }
+        self._rare_surnames = _Sampler([(n, w) for n, w in profile.surnames if n not in fields_of])
+        self._all_surnames = _Sampler(profile.surnames)
+        self._surname_names = [name for name, _ in profile.surnames] or ["Doe"]
         self._forename_table = _Sampler(profile.forenames)
         self._forenames_of = {
             name: _Sampler(given) for name, given in profile.forenames_by_surname if given
+        }
+        self._novel_forename_share = {
+            name: sum(w for _, w in given if w == 1) / sum(w for _, w in given)
+            for name, given in profile.forenames_by_surname
+            if given
         }
         self._common = {name for name, _ in profile.surnames[:10]}
         self.stats = GenerationStats()
@@ -485,20 +533,6 @@ class SyntheticArxiv:
             expected_counts(t, law.pool, law.s, law.q, at_least)[2]
             for t, law in ((self.field_slots[f], law) for f, law in self._laws.items())
         )
-
-    def expected_common_surname_share(self) -> float:
-        """Expected share of author slots carrying one of the ten commonest surnames."""
-        total = sum(self.field_slots.values()) or 1.0
-        share = 0.0
-        for research_field, slots in self.field_slots.items():
-            table = self._surnames_in[research_field]
-            common = sum(
-                weight
-                for name, weight in zip(table.values, _weights(table.cumulative), strict=True)
-                if name in self._common
-            )
-            share += slots / total * common / (table.total or 1.0)
-        return (1 - self.profile.novel_surname_share) * share
 
     def _record(self, index: int, rng: random.Random) -> dict[str, object]:
         profile = self.profile
@@ -588,16 +622,20 @@ class SyntheticArxiv:
         h = int.from_bytes(digest[:8], "big")
         g = int.from_bytes(digest[8:16], "big")
         profile = self.profile
-        if (g % 1_000_003) / 1_000_003 < profile.novel_surname_share or not profile.surnames:
+        # Namesakes as in the sample: a common surname, a rarer one, or one of its own.
+        u, v = (g % 1_000_003) / 1_000_003, ((g >> 24) % 1_000_003) / 1_000_003
+        common, novel = self._surname_mix.get(research_field, (0.0, profile.novel_surname_share))
+        table = self._rare_surnames if research_field in self._surname_mix else self._all_surnames
+        if u < common:
+            surname = str(self._common_surnames_in[research_field].pick(v))
+        elif u < common + novel or not table.values:
             # A surname of its own: (base, suffix) is a bijection of the rank within the field.
-            names = [name for name, _ in profile.surnames] or ["Doe"]
+            names = self._surname_names
             salt = sum(map(ord, research_field)) * 7919
             base = names[(rank + salt) % len(names)]
             surname = base + self._syllables(research_field, rank // len(names), 1)
         else:
-            # A surname as common as in the sample: namesakes share name blocks, as on arXiv.
-            table = self._surnames_in[research_field]
-            surname = str(table.pick(((g >> 24) % 1_000_003) / 1_000_003))
+            surname = str(table.pick(v))
         tex, plain = surname, surname
         if (h % 1000) / 1000 < profile.accent_share:
             for i, char in enumerate(surname):
@@ -607,6 +645,12 @@ class SyntheticArxiv:
                     break
         given = self._forenames_of.get(surname, self._forename_table)
         forename = str(given.pick(((h >> 10) % 1_000_003) / 1_000_003))
+        k = int.from_bytes(digest[16:24], "big")
+        if (k % 1_000_003) / 1_000_003 < self._novel_forename_share.get(surname, 0.0):
+            # A given name the sample does not show with this surname, as often as the sample
+            # shows one only once: two of its given names joined ("Wei" + "bing"). It keeps
+            # the initial's distribution, and namesakes stay apart as they do on arXiv.
+            forename += str(given.pick(((k >> 24) % 1_000_003) / 1_000_003)).lower()
         middle = chr(ord("A") + (h >> 30) % 26) if (h >> 20) % 10 < 3 else None
         institutions = profile.institutions
         institution = (
@@ -651,30 +695,6 @@ class SyntheticArxiv:
             gap = rng.expovariate(1.0 / self.profile.version_gap_days)
             moments.append(moments[-1] + timedelta(days=gap, seconds=rng.randrange(86400)))
         return moments
-
-
-def _weights(cumulative: list[float]) -> list[float]:
-    return [b - a for a, b in itertools.pairwise([0.0, *cumulative])]
-
-
-def _surnames_by_field(profile: Profile, field_slots: dict[str, float]) -> dict[str, _Sampler]:
-    """Per field, the surname table with each common surname weighted by its researchers in
-    that field over the field's share of all: P(surname | field) = P(field | surname) P(surname)
-    / P(field). Other surnames keep their weight; over the fields, each keeps its share."""
-    total = sum(field_slots.values()) or 1.0
-    fields_of = {name: dict(fields) for name, fields in profile.fields_by_surname}
-    tables: dict[str, _Sampler] = {}
-    for research_field, slots in field_slots.items():
-        share = slots / total
-        tables[research_field] = _Sampler(
-            [
-                (name, fields_of[name].get(research_field, 0) / share)
-                if name in fields_of
-                else (name, weight)
-                for name, weight in profile.surnames
-            ]
-        )
-    return tables
 
 
 def _mean(histogram: Histogram) -> float:
@@ -771,7 +791,7 @@ def check_distributions(generator: SyntheticArxiv) -> list[Check]:
         ),
         _relative(
             "ten commonest surnames' share",
-            generator.expected_common_surname_share(),
+            profile.common_surname_share,
             stats.common_surname_slots / max(1, stats.author_slots),
             0.3,
         ),
@@ -1111,6 +1131,7 @@ FALLBACK_PROFILE = Profile(
     pool_per_slot=4.5036,
     surnames=_str_pairs(_FALLBACK_SURNAMES),
     novel_surname_share=0.448,
+    common_surname_share=0.086,
     forenames=_str_pairs(_FALLBACK_FORENAMES),
     institutions=tuple(" ".join(i.split()) for i in _FALLBACK_INSTITUTIONS.split("|")),
     vocabulary=tuple(_FALLBACK_VOCABULARY.split()),

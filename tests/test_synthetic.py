@@ -136,3 +136,22 @@ def test_profile_fitted_from_the_sample(arxiv_data_dir: Path) -> None:
     fields = dict(profile.fields_by_surname)
     assert fields["Wang"][0][0] == "info"  # Wangs write computer science most
     assert dict(profile.forenames_by_surname)["Wang"][0][0] in {"Yi", "Yu", "Wei", "Xin", "Yan"}
+    mix = {f: (common, novel) for f, common, novel in profile.surname_mix}
+    assert mix["info"][0] > 2 * mix["astro"][0]  # common surnames crowd computer science
+    assert 0.05 < profile.common_surname_share < 0.15
+
+
+@pytest.mark.sample
+def test_name_blocks_crowd_as_in_the_sample(arxiv_data_dir: Path, tmp_path: Path) -> None:
+    """At the sample's size, the largest name block holds a number of researchers of the
+    order the sample's does (48 in 'wang|y|info'): namesakes, not everyone apart."""
+    out = tmp_path / "sample-sized.jsonl"
+    generate(out, 12_220, seed=1, profile=fit_profile(arxiv_data_dir))
+    blocks: dict[str, set[str]] = {}
+    for paper in iter_kaggle_records(out):
+        assert isinstance(paper, PaperRecord)
+        for identity in identify_authors(paper.authors, paper.primary_category):
+            if identity is not None:
+                blocks.setdefault(identity.block, set()).add(identity.id)
+    largest = max(len(ids) for ids in blocks.values())
+    assert 15 <= largest <= 100
