@@ -100,9 +100,10 @@ class Profile:
     reuse_exponent: float  # s of the Zipf-Mandelbrot law over pool ranks
     reuse_offset: float  # q
     pool_per_slot: float  # pool size per expected author slot of a field
-    # Surnames shared by two or more of the sample's researchers, weighted by how many; a pool
-    # author gets a surname of its own with the probability `novel_surname_share` (the share of
-    # researchers whose surname the sample shows once: Good-Turing's estimate of an unseen one).
+    # Surnames shared by two or more of the sample's researchers, weighted by how many; in a
+    # field `surname_mix` does not cover (always, in the fallback profile), a pool author gets a
+    # surname of its own with the probability `novel_surname_share` (the share of researchers
+    # whose surname the sample shows once: Good-Turing's estimate of an unseen one).
     surnames: Weighted
     novel_surname_share: float
     forenames: Weighted  # first given names, weighted by researchers
