@@ -139,7 +139,6 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
     titles, abstracts, years = Counter[int](), Counter[int](), Counter[int]()
     primaries, crosses, papers_per_id = Counter[str](), Counter[str](), Counter[str]()
     slots_per_field = Counter[str]()
-    researchers_by_surname: dict[str, set[str]] = {}
     researchers_by_forename: dict[str, set[str]] = {}
     researchers_by_full_name: dict[str, dict[str, set[str]]] = {}
     researchers_by_surname_field: dict[str, dict[str, set[str]]] = {}
@@ -189,20 +188,25 @@ def profile_from_records(records: Sequence[PaperRecord], origin: str) -> Profile
             accents += author.keyname != ascii_fold(author.keyname)
             if identity is None:
                 continue
-            if _NAME.match(author.keyname):
-                researchers_by_surname.setdefault(author.keyname, set()).add(identity.id)
+            slots_by_surname[author.keyname] += 1
+            surname = author.keyname if _NAME.match(author.keyname) else None
+            if surname:
+                fields = researchers_by_surname_field.setdefault(surname, {})
+                fields.setdefault(identity.field, set()).add(identity.id)
             if _NAME.match(first):
                 researchers_by_forename.setdefault(first, set()).add(identity.id)
-                if _NAME.match(author.keyname):
-                    given = researchers_by_full_name.setdefault(author.keyname, {})
+                if surname:
+                    given = researchers_by_full_name.setdefault(surname, {})
                     given.setdefault(first, set()).add(identity.id)
-            slots_by_surname[author.keyname] += 1
-            if _NAME.match(author.keyname):
-                fields = researchers_by_surname_field.setdefault(author.keyname, {})
-                fields.setdefault(identity.field, set()).add(identity.id)
         words.update(w for w in (record.title + " " + record.abstract).split() if _WORD.match(w))
     s, q, ratio = fit_reuse(Counter(papers_per_id.values()), slots_per_field, len(records))
-    surnames = Counter({name: len(ids) for name, ids in researchers_by_surname.items()})
+    # A researcher id holds its field, so a surname's researchers are the sum over its fields.
+    surnames = Counter(
+        {
+            name: sum(len(ids) for ids in fields.values())
+            for name, fields in researchers_by_surname_field.items()
+        }
+    )
     forenames = Counter({name: len(ids) for name, ids in researchers_by_forename.items()})
     named = sum(surnames.values())
     common = [name for name, _ in _by_weight(surnames)[:COMMON_SURNAMES]]
@@ -503,9 +507,9 @@ class SyntheticArxiv:
             self._vocab_cum[i] += self._vocab_cum[i - 1]
         self._institution_law = RankLaw(max(1, len(profile.institutions)), 1.0, 2.0)
         self._surname_mix = {f: (common, novel) for f, common, novel in profile.surname_mix}
-        fields_of = dict(profile.fields_by_surname)
+        fields_of = {name: dict(fields) for name, fields in profile.fields_by_surname}
         self._common_surnames_in = {
-            f: _Sampler([(name, dict(fields).get(f, 0)) for name, fields in fields_of.items()])
+            f: _Sampler([(name, fields.get(f, 0)) for name, fields in fields_of.items()])
             for f in self._surname_mix
         }
         self._rare_surnames = _Sampler([(n, w) for n, w in profile.surnames if n not in fields_of])
