@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import gzip
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,10 @@ DEFAULT_BATCH_SIZE = 1000
 # Neo4j runs a transaction on one core: a second writer uses the other one (1.22x on the batch
 # phase of a 50k load on 2 cores, docs/benchmarks.md); more only queue for the same cores.
 DEFAULT_WRITERS = 2
+# CPython lets a thread waiting for the interpreter lock take it after 5 ms by default. A writer
+# whose query has just returned waits that long for the reading thread, and its transaction, on
+# a Neo4j core, waits with it; a load switches at this interval instead (docs/benchmarks.md).
+SWITCH_INTERVAL_S = 0.0002
 
 
 @dataclass(slots=True)
@@ -66,6 +72,16 @@ class LoadReport:
         self.updated += outcome.updated
         self.unchanged += outcome.unchanged
         self.stale += outcome.stale
+
+
+@contextmanager
+def _quick_thread_switches() -> Iterator[None]:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, SWITCH_INTERVAL_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +150,10 @@ class Loader:
         self._topics_written: set[str] = set()
 
     def load(self, paths: Iterable[Path]) -> LoadReport:
+        with _quick_thread_switches():
+            return self._load(paths)
+
+    def _load(self, paths: Iterable[Path]) -> LoadReport:
         report = LoadReport()
         started = time.perf_counter()
         batches: queue.Queue[_Batch | None] = queue.Queue(maxsize=2 * self.writers)
