@@ -38,6 +38,9 @@ def parse_rfc2822(value: object, field: str) -> datetime:
     """Parse "Mon, 2 Apr 2007 19:18:42 GMT" (Kaggle versions, arXivRaw) to aware UTC."""
     if not isinstance(value, str):
         raise FieldError(field, "an RFC 2822 date string", value)
+    quick = _canonical_rfc2822(value)
+    if quick is not None:
+        return quick
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError) as error:
@@ -45,6 +48,41 @@ def parse_rfc2822(value: object, field: str) -> datetime:
             field, "an RFC 2822 date like 'Mon, 2 Apr 2007 19:18:42 GMT'", value
         ) from error
     return _as_utc(parsed)
+
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+
+
+def _canonical_rfc2822(text: str) -> datetime | None:
+    """ "Mon, 2 Apr 2007 19:18:42 GMT", the form every Kaggle version date takes, without the
+    email parser (a third of the time); None for anything else, which that parser then reads.
+    """
+    parts = text.split()
+    if len(parts) != 6 or parts[5] != "GMT" or not parts[0].endswith(","):
+        return None
+    day, month_name, year, clock = parts[1:5]
+    month = _MONTHS.get(month_name)
+    numbers = [day, year, *clock.split(":")]
+    if (
+        month is None
+        or len(year) != 4
+        or len(numbers) != 5
+        or not all(n.isascii() and n.isdigit() for n in numbers)
+    ):
+        return None
+    try:
+        return datetime(
+            int(year), month, int(day), int(numbers[2]), int(numbers[3]), int(numbers[4]),
+            tzinfo=UTC,
+        )  # fmt: skip
+    except ValueError:
+        return None
 
 
 def parse_iso_datetime(value: object, field: str) -> datetime:

@@ -73,6 +73,8 @@ def _decode_fragment(fragment: str) -> str:
 
 def ascii_fold(text: str) -> str:
     """Strip accents and map letters NFKD cannot decompose (ø, ß, ł …) to ASCII."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
@@ -170,6 +172,9 @@ def _clean_part(text: str | None) -> str:
 
 
 def _clean_affiliations(affiliations: Sequence[str]) -> tuple[str, ...]:
+    if not affiliations:
+        # Most authors have none: this is called for every author, twice for Kaggle lines.
+        return ()
     cleaned = (normalise_whitespace(decode_tex(a)) for a in affiliations)
     return tuple(dict.fromkeys(a for a in cleaned if a))
 
