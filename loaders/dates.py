@@ -72,6 +72,7 @@ def _canonical_rfc2822(text: str) -> datetime | None:
     if (
         month is None
         or len(year) != 4
+        or year.startswith("0")  # the email parser reads "0007" as 2007
         or len(numbers) != 5
         or not all(n.isascii() and n.isdigit() for n in numbers)
     ):

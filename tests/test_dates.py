@@ -30,6 +30,8 @@ def _by_email(text: str) -> datetime:
         "2 Apr 2007 19:18:42 GMT",
         "Mon, 2 Apr 2007 19:18 GMT",
         "Mon, 2 Apr 07 19:18:42 GMT",
+        "Mon, 2 Apr 0007 19:18:42 GMT",  # read as 2007
+        "Mon, 2 Apr 0099 19:18:42 GMT",  # read as 1999
         "Mon,  2 Apr 2007   19:18:42 GMT",
         "Mon, ２ Apr 2007 19:18:42 GMT",  # a full-width digit, which the email parser reads
     ],
